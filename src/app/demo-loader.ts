@@ -1,0 +1,27 @@
+/** Loads the deterministic demo dataset into an empty store (the `--demo` start). */
+import type { LogStore } from '../store/log-store.js';
+import { chunkEvents } from '../ingest/lines.js';
+import { batchHash } from '../ingest/log-batch.js';
+
+const HOUR = 3600_000;
+
+export async function loadDemoData(store: LogStore, now = Date.now()): Promise<number> {
+  // Ending on the last full hour keeps the data identical for every start within that hour.
+  const endTime = Math.floor(now / HOUR) * HOUR;
+  const { generateDemoDataset } = await import('../demo/dataset.js');
+  let total = 0;
+  for (const group of generateDemoDataset({ endTime })) {
+    const g = store.meta.groups.get(group.name) ?? store.meta.createGroup(group.name, endTime - 7 * 24 * HOUR, 'STANDARD', { source: 'demo' });
+    if (group.retentionInDays) store.meta.setRetention(g, group.retentionInDays);
+    for (const stream of group.streams) {
+      const s = g.streams.get(stream.name) ?? store.meta.createStream(g, stream.name, endTime - 7 * 24 * HOUR);
+      const appends: Promise<unknown>[] = [];
+      for (const chunk of chunkEvents(stream.events)) {
+        appends.push(store.append(g, s, chunk, batchHash(g.id, s.id, chunk)));
+        total += chunk.length;
+      }
+      await Promise.all(appends);
+    }
+  }
+  return total;
+}

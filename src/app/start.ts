@@ -1,0 +1,106 @@
+/**
+ * Assembles a running Trailwatch: engine (embedded child process or remote ClickHouse), log
+ * store, credentials, HTTP API and console, background retention, self-logging, demo data.
+ */
+import { mkdirSync, existsSync } from 'node:fs';
+import { resolve, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import { pino, multistream, type Logger } from 'pino';
+import { EmbeddedEngine } from '../store/embedded-engine.js';
+import { RemoteEngine } from '../store/remote-engine.js';
+import type { Engine } from '../store/engine.js';
+import { LogStore } from '../store/log-store.js';
+import { AccessKeyStore, type AccessKey } from '../auth/access-keys.js';
+import { createApiServer } from '../api/server.js';
+import { SelfLogSink } from './self-log.js';
+import { loadDemoData } from './demo-loader.js';
+
+export interface ServeOptions {
+  dataDir: string;
+  port?: number;
+  host?: string;
+  demo?: boolean;
+  /** A ClickHouse server URL; when absent the embedded engine is used. */
+  engineUrl?: string;
+  accountId?: string;
+  region?: string;
+  logLevel?: string;
+  /** Memory cap of the embedded engine process. */
+  engineMemoryBytes?: number;
+  quiet?: boolean;
+  retentionIntervalMs?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  store: LogStore;
+  keys: AccessKeyStore;
+  adminKey: AccessKey;
+  generatedKey: AccessKey | null;
+  log: Logger;
+  enginePid?: number;
+  close(): Promise<void>;
+}
+
+function consoleDir(): string | undefined {
+  // dist/app/start.js -> dist/console ; src/app/start.ts -> dist/console
+  const here = fileURLToPath(new URL('.', import.meta.url));
+  for (const c of [join(here, '..', 'console'), join(here, '..', '..', 'dist', 'console')]) {
+    if (existsSync(join(c, 'index.html'))) return c;
+  }
+  return undefined;
+}
+
+export async function startServer(o: ServeOptions): Promise<RunningServer> {
+  const dataDir = resolve(o.dataDir);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const sink = new SelfLogSink();
+  const streams = [{ stream: sink, level: (o.logLevel ?? 'info') as pino.Level }];
+  if (!o.quiet) streams.push({ stream: process.stdout as unknown as SelfLogSink, level: (o.logLevel ?? 'info') as pino.Level });
+  const log = pino({ level: o.logLevel ?? 'info', base: { service: 'trailwatch' }, redact: ['*.secretAccessKey', '*.authorization', 'secretAccessKey'] }, multistream(streams));
+
+  let engine: Engine;
+  let embedded: EmbeddedEngine | undefined;
+  if (o.engineUrl) engine = new RemoteEngine(o.engineUrl);
+  else engine = embedded = new EmbeddedEngine({ dataDir: join(dataDir, 'engine'), memoryBytes: o.engineMemoryBytes });
+  const store = new LogStore(join(dataDir, 'store'), engine);
+  await store.open();
+  embedded?.on('restart', (err: Error) => {
+    log.error({ err: err.message }, 'engine process died; restarted, replaying the write-ahead log');
+    store.recoverAfterEngineRestart().then(() => log.info('engine recovery complete'), (e: unknown) => log.error({ err: String(e) }, 'engine recovery failed'));
+  });
+
+  const keys = new AccessKeyStore(dataDir);
+  const accountId = o.accountId ?? process.env.TRAILWATCH_ACCOUNT_ID ?? '000000000000';
+  const region = o.region ?? process.env.AWS_REGION ?? 'us-east-1';
+  const server = createApiServer({ store, accountId, log, keys, consoleDir: consoleDir(), defaultRegion: region });
+  const host = o.host ?? '127.0.0.1';
+  await new Promise<void>((res, rej) => { server.once('error', rej); server.listen(o.port ?? 4566, host, () => res()); });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  sink.attach(store);
+  const retention = setInterval(() => {
+    store.enforceRetention().catch((e: unknown) => log.warn({ err: String(e) }, 'retention sweep failed'));
+  }, o.retentionIntervalMs ?? 10 * 60_000);
+  retention.unref();
+
+  if (o.demo && store.meta.groups.size === 0) {
+    const started = Date.now();
+    const n = await loadDemoData(store);
+    log.info({ events: n, ms: Date.now() - started }, 'demo dataset loaded');
+  }
+  log.info({ url, dataDir, engine: o.engineUrl ? 'remote' : 'embedded' }, 'trailwatch listening');
+
+  return {
+    url, port, store, keys, adminKey: keys.first(), generatedKey: keys.generated, log, enginePid: embedded?.pid,
+    async close() {
+      clearInterval(retention);
+      await new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); });
+      await sink.detach();
+      await store.close();
+    },
+  };
+}

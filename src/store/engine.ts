@@ -1,0 +1,36 @@
+/**
+ * The one interface every storage engine implementation satisfies. It is the subset of
+ * `@clickhouse/client`'s ClickHouseClient that Trailwatch uses (query/command/insert/close),
+ * so the embedded chDB engine and a remote ClickHouse server are interchangeable.
+ */
+export interface QueryParams {
+  query: string;
+  /** Server-side bound parameters for `{name:Type}` placeholders (never spliced into SQL). */
+  query_params?: Record<string, unknown>;
+  format?: 'JSONEachRow';
+  clickhouse_settings?: Record<string, string | number>;
+}
+
+export interface ResultSet {
+  json<T = Record<string, unknown>>(): Promise<T[]>;
+}
+
+export interface InsertParams {
+  table: string;
+  /** Raw JSONEachRow bytes: parsed by the engine, never re-parsed in JS. */
+  values: Buffer;
+  format: 'JSONEachRow';
+}
+
+export interface Engine {
+  query(params: QueryParams): Promise<ResultSet>;
+  command(params: Omit<QueryParams, 'format'>): Promise<void>;
+  insert(params: InsertParams): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A typed helper: run a query and return its rows. */
+export async function rows<T = Record<string, unknown>>(engine: Engine, query: string, query_params?: Record<string, unknown>): Promise<T[]> {
+  const rs = await engine.query({ query, query_params, format: 'JSONEachRow' });
+  return rs.json<T>();
+}

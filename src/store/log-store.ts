@@ -1,0 +1,303 @@
+/**
+ * The log store: metadata, the write-ahead log and the engine together. An append is
+ * acknowledged only when its batch is fdatasync'ed in the WAL and inserted in the engine
+ * (so reads see it at once). Engine inserts run in WAL order; the checkpoint records the
+ * highest sequence the engine holds durably, and recovery replays everything after it.
+ */
+import { mkdirSync, readFileSync, writeFileSync, openSync, fsyncSync, closeSync, renameSync, existsSync, appendFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Engine } from './engine.js';
+import { rows } from './engine.js';
+import { EVENTS_TABLE, SCHEMA } from './schema.js';
+import { WriteAheadLog, type WalHeader, type WalRecord } from './wal.js';
+import { MetadataStore, type GroupMeta, type StreamMeta } from './metadata.js';
+
+export interface InputEvent { timestamp: number; message: string }
+
+export interface StoredEvent {
+  streamId: number;
+  logStream: string;
+  timestamp: number;
+  ingestionTime: number;
+  seq: number;
+  idx: number;
+  message: string;
+}
+
+export interface AppendResult { seq: number; duplicate: boolean; rejected?: Record<string, number> }
+
+/** A retried identical batch within this window is recognised and not stored twice. */
+export const DEDUP_WINDOW_MS = 15 * 60 * 1000;
+const INSERT_MAX_BYTES = 32 * 1024 * 1024;
+
+interface PendingInsert { header: WalHeader; body: Buffer; done: (e?: Error) => void }
+interface DedupEntry { seq: number; at: number; rejected?: Record<string, number> }
+
+export interface Cursor { timestamp: number; seq: number; idx: number }
+
+export class LogStore {
+  readonly meta: MetadataStore;
+  private readonly wal: WriteAheadLog;
+  private seq = 0;
+  private applied = 0;
+  private checkpointed = 0;
+  private inserts: PendingInsert[] = [];
+  private inserting = false;
+  private dedup = new Map<string, DedupEntry>();
+  private inflight = new Map<string, Promise<AppendResult>>();
+  private timer: NodeJS.Timeout | null = null;
+  private recovering: Promise<void> | null = null;
+
+  constructor(private readonly dir: string, readonly engine: Engine) {
+    mkdirSync(dir, { recursive: true });
+    this.meta = new MetadataStore(dir);
+    this.wal = new WriteAheadLog(join(dir, 'wal'));
+  }
+
+  async open(): Promise<void> {
+    for (const ddl of SCHEMA) await this.engine.command({ query: ddl });
+    this.loadDedup();
+    await this.recover();
+    await this.wal.open(this.seq + 1);
+    await this.rebuildStats();
+    this.timer = setInterval(() => { void this.checkpoint(); }, 1000);
+    this.timer.unref();
+  }
+
+  /** Replays every WAL record the engine may not hold (after the checkpoint), exactly once. */
+  async recover(): Promise<void> {
+    this.checkpointed = this.readCheckpoint();
+    const records = this.wal.recover();
+    this.seq = Math.max(this.checkpointed, records.length ? records[records.length - 1].header.seq : 0);
+    // A killed insert may have left some parts of a batch: remove everything past the checkpoint.
+    const [{ n }] = await rows<{ n: string }>(this.engine, `SELECT count() AS n FROM ${EVENTS_TABLE} WHERE seq > {cp:UInt64}`, { cp: this.checkpointed });
+    if (Number(n) > 0) await this.engine.command({ query: `DELETE FROM ${EVENTS_TABLE} WHERE seq > {cp:UInt64}`, query_params: { cp: this.checkpointed } });
+    const replay = records.filter((r) => r.header.seq > this.checkpointed);
+    for (let i = 0; i < replay.length;) {
+      let bytes = 0;
+      const chunk: WalRecord[] = [];
+      while (i < replay.length && (chunk.length === 0 || bytes + replay[i].body.length < INSERT_MAX_BYTES)) { bytes += replay[i].body.length; chunk.push(replay[i++]); }
+      const live = chunk.filter((r) => this.meta.groupById(r.header.groupId));
+      if (live.length) await this.engine.insert({ table: EVENTS_TABLE, values: Buffer.concat(live.map((r) => r.body)), format: 'JSONEachRow' });
+    }
+    for (const r of records) this.rememberBatch(r.header);
+    this.applied = this.seq;
+    await this.checkpoint();
+  }
+
+  /** Called when the engine process was restarted after a crash. */
+  async recoverAfterEngineRestart(): Promise<void> {
+    if (!this.recovering) {
+      this.recovering = (async () => {
+        for (const ddl of SCHEMA) await this.engine.command({ query: ddl });
+        await this.wal.close();
+        await this.recover();
+        await this.wal.open(this.seq + 1);
+      })().finally(() => { this.recovering = null; });
+    }
+    return this.recovering;
+  }
+
+  private readCheckpoint(): number {
+    const p = join(this.dir, 'checkpoint.json');
+    if (!existsSync(p)) return 0;
+    return (JSON.parse(readFileSync(p, 'utf8')) as { seq: number }).seq;
+  }
+
+  private async checkpoint(): Promise<void> {
+    if (this.applied === this.checkpointed) return;
+    const seq = this.applied;
+    const p = join(this.dir, 'checkpoint.json');
+    writeFileSync(p + '.tmp', JSON.stringify({ seq }));
+    const fd = openSync(p + '.tmp', 'r');
+    fsyncSync(fd);
+    closeSync(fd);
+    renameSync(p + '.tmp', p);
+    this.checkpointed = seq;
+    this.saveDedup();
+    this.meta.saveStats();
+    await this.wal.releaseThrough(seq);
+  }
+
+  private loadDedup(): void {
+    const now = Date.now();
+    for (const name of ['batches.old.jsonl', 'batches.jsonl']) {
+      const p = join(this.dir, name);
+      if (!existsSync(p)) continue;
+      for (const line of readFileSync(p, 'utf8').split('\n')) {
+        if (!line) continue;
+        try {
+          const [hash, seq, at, rejected] = JSON.parse(line) as [string, number, number, Record<string, number> | undefined];
+          if (now - at < DEDUP_WINDOW_MS) this.dedup.set(hash, { seq, at, rejected });
+        } catch { /* torn line */ }
+      }
+    }
+  }
+
+  private dedupSaved = 0;
+  private saveDedup(): void {
+    const p = join(this.dir, 'batches.jsonl');
+    // Rotate so the file only ever holds about two windows of batch hashes.
+    if (existsSync(p) && Date.now() - statSync(p).birthtimeMs > DEDUP_WINDOW_MS) {
+      renameSync(p, join(this.dir, 'batches.old.jsonl'));
+      this.dedupSaved = 0;
+    }
+    const lines: string[] = [];
+    for (const [hash, e] of this.dedup) if (e.seq > this.dedupSaved && e.seq <= this.checkpointed) lines.push(JSON.stringify([hash, e.seq, e.at, e.rejected]));
+    if (lines.length) appendFileSync(p, lines.join('\n') + '\n');
+    this.dedupSaved = this.checkpointed;
+  }
+
+  private rememberBatch(h: WalHeader): void {
+    if (Date.now() - h.ingestionTime < DEDUP_WINDOW_MS) this.dedup.set(h.hash, { seq: h.seq, at: h.ingestionTime, rejected: h.rejected });
+    if (this.dedup.size > 200_000) {
+      const cutoff = Date.now() - DEDUP_WINDOW_MS;
+      for (const [k, v] of this.dedup) if (v.at < cutoff) this.dedup.delete(k);
+    }
+  }
+
+  /**
+   * Appends a validated batch. `hash` identifies the batch's content: an identical batch
+   * seen within the dedup window is acknowledged again without being stored twice.
+   */
+  async append(group: GroupMeta, stream: StreamMeta, events: InputEvent[], hash: string, rejected?: Record<string, number>): Promise<AppendResult> {
+    if (this.recovering) await this.recovering;
+    const seen = this.dedup.get(hash);
+    if (seen && Date.now() - seen.at < DEDUP_WINDOW_MS) return { seq: seen.seq, duplicate: true, rejected: seen.rejected };
+    const running = this.inflight.get(hash);
+    if (running) return running.then((r) => ({ ...r, duplicate: true }));
+    const p = this.doAppend(group, stream, events, hash, rejected);
+    this.inflight.set(hash, p);
+    try { return await p; } finally { this.inflight.delete(hash); }
+  }
+
+  private async doAppend(group: GroupMeta, stream: StreamMeta, events: InputEvent[], hash: string, rejected?: Record<string, number>): Promise<AppendResult> {
+    const seq = ++this.seq;
+    const ingestionTime = Date.now();
+    const prefix = `{"group_id":${group.id},"stream_id":${stream.id},"log_group":${JSON.stringify(group.name)},"log_stream":${JSON.stringify(stream.name)},"ingestion_time":${ingestionTime},"seq":${seq},"idx":`;
+    const parts: string[] = new Array(events.length);
+    let minTs = Infinity, maxTs = -Infinity, bytes = 0;
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i];
+      parts[i] = `${prefix}${i},"timestamp":${e.timestamp},"message":${JSON.stringify(e.message)}}\n`;
+      if (e.timestamp < minTs) minTs = e.timestamp;
+      if (e.timestamp > maxTs) maxTs = e.timestamp;
+      bytes += Buffer.byteLength(e.message);
+    }
+    const body = Buffer.from(parts.join(''));
+    const header: WalHeader = { seq, groupId: group.id, streamId: stream.id, hash, count: events.length, minTs, maxTs, bytes, ingestionTime, rejected };
+    // WAL sync and engine insert run concurrently; the ack waits for both. Recovery
+    // removes engine rows past the checkpoint, so an insert whose WAL write was lost is harmless.
+    const inserted = new Promise<void>((resolve, reject) => {
+      this.inserts.push({ header, body, done: (e) => (e ? reject(e) : resolve()) });
+      if (!this.inserting) void this.drainInserts();
+    });
+    await Promise.all([this.wal.append(header, body), inserted]);
+    this.rememberBatch(header);
+    if (stream.firstEventTimestamp === undefined || minTs < stream.firstEventTimestamp) stream.firstEventTimestamp = minTs;
+    if (stream.lastEventTimestamp === undefined || maxTs > stream.lastEventTimestamp) stream.lastEventTimestamp = maxTs;
+    stream.lastIngestionTime = ingestionTime;
+    stream.storedBytes += bytes;
+    return { seq, duplicate: false, rejected };
+  }
+
+  private async drainInserts(): Promise<void> {
+    this.inserting = true;
+    try {
+      while (this.inserts.length) {
+        let bytes = 0;
+        let n = 0;
+        while (n < this.inserts.length && (n === 0 || bytes + this.inserts[n].body.length < INSERT_MAX_BYTES)) bytes += this.inserts[n++].body.length;
+        const batch = this.inserts.splice(0, n);
+        try {
+          await this.engine.insert({ table: EVENTS_TABLE, values: batch.length === 1 ? batch[0].body : Buffer.concat(batch.map((b) => b.body)), format: 'JSONEachRow' });
+          this.applied = batch[batch.length - 1].header.seq;
+          for (const b of batch) b.done();
+        } catch (e) {
+          for (const b of batch) b.done(e as Error);
+        }
+      }
+    } finally {
+      this.inserting = false;
+    }
+  }
+
+  private async rebuildStats(): Promise<void> {
+    const stats = await rows<{ s: string; f: string; l: string; i: string; b: string }>(this.engine,
+      `SELECT stream_id AS s, min(timestamp) AS f, max(timestamp) AS l, max(ingestion_time) AS i, sum(length(message)) AS b FROM ${EVENTS_TABLE} GROUP BY stream_id`);
+    const byId = new Map(stats.map((r) => [Number(r.s), r]));
+    for (const g of this.meta.groups.values()) {
+      for (const s of g.streams.values()) {
+        const r = byId.get(s.id);
+        if (!r) continue;
+        s.firstEventTimestamp = Number(r.f);
+        s.lastEventTimestamp = Number(r.l);
+        s.lastIngestionTime = Number(r.i);
+        s.storedBytes = Number(r.b);
+      }
+    }
+  }
+
+  /** Events of one stream in [start, end), after/before a cursor, in timestamp order. */
+  async readStream(groupId: number, streamId: number, o: { start?: number; end?: number; after?: Cursor; before?: Cursor; limit: number; fromHead: boolean }): Promise<StoredEvent[]> {
+    const where = ['group_id = {g:UInt64}', 'stream_id = {s:UInt64}'];
+    const params: Record<string, unknown> = { g: groupId, s: streamId, lim: o.limit };
+    if (o.start !== undefined) { where.push('timestamp >= {st:Int64}'); params.st = o.start; }
+    if (o.end !== undefined) { where.push('timestamp < {en:Int64}'); params.en = o.end; }
+    if (o.after) { where.push('(timestamp, seq, idx) > ({at:Int64}, {as:UInt64}, {ai:UInt32})'); Object.assign(params, { at: o.after.timestamp, as: o.after.seq, ai: o.after.idx }); }
+    if (o.before) { where.push('(timestamp, seq, idx) < ({bt:Int64}, {bs:UInt64}, {bi:UInt32})'); Object.assign(params, { bt: o.before.timestamp, bs: o.before.seq, bi: o.before.idx }); }
+    const dir = o.fromHead ? 'ASC' : 'DESC';
+    const out = await this.select(`WHERE ${where.join(' AND ')} ORDER BY timestamp ${dir}, seq ${dir}, idx ${dir} LIMIT {lim:UInt32}`, params);
+    return o.fromHead ? out : out.reverse();
+  }
+
+  /** Events of a group matching an SQL predicate, ordered by (timestamp, ingestion time, seq, idx). */
+  async filter(groupId: number, o: { streamIds?: number[]; start?: number; end?: number; predicate?: string; predicateParams?: Record<string, unknown>; after?: { timestamp: number; ingestionTime: number; seq: number; idx: number }; limit: number }): Promise<StoredEvent[]> {
+    const where = ['group_id = {g:UInt64}'];
+    const params: Record<string, unknown> = { g: groupId, lim: o.limit, ...(o.predicateParams ?? {}) };
+    if (o.streamIds) { where.push('stream_id IN {sids:Array(UInt64)}'); params.sids = o.streamIds; }
+    if (o.start !== undefined) { where.push('timestamp >= {st:Int64}'); params.st = o.start; }
+    if (o.end !== undefined) { where.push('timestamp <= {en:Int64}'); params.en = o.end; }
+    if (o.after) { where.push('(timestamp, ingestion_time, seq, idx) > ({at:Int64}, {ain:Int64}, {as:UInt64}, {ai:UInt32})'); Object.assign(params, { at: o.after.timestamp, ain: o.after.ingestionTime, as: o.after.seq, ai: o.after.idx }); }
+    if (o.predicate) where.push(`(${o.predicate})`);
+    return this.select(`WHERE ${where.join(' AND ')} ORDER BY timestamp, ingestion_time, seq, idx LIMIT {lim:UInt32}`, params);
+  }
+
+  private async select(tail: string, params: Record<string, unknown>): Promise<StoredEvent[]> {
+    const r = await rows<{ stream_id: string; log_stream: string; timestamp: string; ingestion_time: string; seq: string; idx: number; message: string }>(this.engine,
+      `SELECT stream_id, log_stream, timestamp, ingestion_time, seq, idx, message FROM ${EVENTS_TABLE} ${tail}`, params);
+    return r.map((x) => ({ streamId: Number(x.stream_id), logStream: x.log_stream, timestamp: Number(x.timestamp), ingestionTime: Number(x.ingestion_time), seq: Number(x.seq), idx: Number(x.idx), message: x.message }));
+  }
+
+  async deleteGroupData(groupId: number): Promise<void> {
+    await this.engine.command({ query: `DELETE FROM ${EVENTS_TABLE} WHERE group_id = {g:UInt64}`, query_params: { g: groupId } });
+  }
+
+  async deleteStreamData(groupId: number, streamId: number): Promise<void> {
+    await this.engine.command({ query: `DELETE FROM ${EVENTS_TABLE} WHERE group_id = {g:UInt64} AND stream_id = {s:UInt64}`, query_params: { g: groupId, s: streamId } });
+  }
+
+  /** Deletes events older than each group's retention. Returns the number of groups swept. */
+  async enforceRetention(now = Date.now()): Promise<number> {
+    let swept = 0;
+    for (const g of this.meta.groups.values()) {
+      if (!g.retentionInDays) continue;
+      const cutoff = now - g.retentionInDays * 86_400_000;
+      const [{ n }] = await rows<{ n: string }>(this.engine, `SELECT count() AS n FROM ${EVENTS_TABLE} WHERE group_id = {g:UInt64} AND timestamp < {c:Int64}`, { g: g.id, c: cutoff });
+      if (Number(n) === 0) continue;
+      await this.engine.command({ query: `DELETE FROM ${EVENTS_TABLE} WHERE group_id = {g:UInt64} AND timestamp < {c:Int64}`, query_params: { g: g.id, c: cutoff } });
+      swept++;
+    }
+    return swept;
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    while (this.inserting) await new Promise((r) => setTimeout(r, 5));
+    await this.wal.close();
+    await this.checkpoint();
+    this.meta.saveStats();
+    this.meta.close();
+    await this.engine.close();
+  }
+}
