@@ -51,7 +51,11 @@ export class EmbeddedEngine extends EventEmitter implements Engine {
     });
     this.child = child;
     this.out = child.stdio[3] as Writable;
-    readFrames(child.stdio[4] as Readable, (h, body) => this.onFrame(h, body));
+    const input = child.stdio[4] as Readable;
+    // A dying child resets its pipes; that is reported through 'exit', not as a crash of ours.
+    this.out.on('error', () => {});
+    input.on('error', () => {});
+    readFrames(input, (h, body) => this.onFrame(h, body));
     child.on('exit', (code, signal) => {
       const err = new EngineError(`engine process exited (code ${code}, signal ${signal})`);
       for (const p of this.pending.values()) p.reject(err);
@@ -77,6 +81,11 @@ export class EmbeddedEngine extends EventEmitter implements Engine {
     const id = this.nextId++;
     return new Promise<Buffer>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
+      if (this.child.exitCode !== null || this.child.signalCode !== null) {
+        this.pending.delete(id);
+        reject(new EngineError('engine process is restarting'));
+        return;
+      }
       writeFrame(this.out, { ...header, id }, body);
     });
   }

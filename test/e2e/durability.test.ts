@@ -1,0 +1,108 @@
+/**
+ * Acknowledged means durable: batches acknowledged by PutLogEvents survive kill -9 of every
+ * Trailwatch process (server and engine) mid-load, and a retry of the same batch after the
+ * restart is stored once (issue 2, "Durable acknowledgement").
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { spawnServer, tempDir, TEST_KEY } from '../helpers/server.js';
+
+function client(url: string): CloudWatchLogsClient {
+  return new CloudWatchLogsClient({ endpoint: url, region: 'us-east-1', credentials: TEST_KEY, maxAttempts: 1 });
+}
+
+async function countAll(c: CloudWatchLogsClient, group: string): Promise<Map<string, number>> {
+  const seen = new Map<string, number>();
+  let nextToken: string | undefined;
+  do {
+    const r = await c.send(new FilterLogEventsCommand({ logGroupName: group, nextToken, limit: 10000 }));
+    for (const e of r.events ?? []) seen.set(e.message!, (seen.get(e.message!) ?? 0) + 1);
+    nextToken = r.nextToken;
+  } while (nextToken);
+  return seen;
+}
+
+test('acknowledged batches survive kill -9 of server and engine; retries are not duplicated', { timeout: 180_000 }, async () => {
+  const dataDir = tempDir('tw-durability-');
+  const group = '/test/durability';
+  let srv = await spawnServer(dataDir);
+  let c = client(srv.url);
+  await c.send(new CreateLogGroupCommand({ logGroupName: group }));
+  const streams = ['s0', 's1', 's2', 's3'];
+  for (const s of streams) await c.send(new CreateLogStreamCommand({ logGroupName: group, logStreamName: s }));
+
+  const acked: { stream: string; messages: string[] }[] = [];
+  const unacked: { stream: string; timestamp: number; messages: string[] }[] = [];
+  let batchNo = 0;
+  const base = Date.now();
+  let killed = false;
+  const writers = streams.map(async (stream) => {
+    while (!killed) {
+      const n = batchNo++;
+      const messages = Array.from({ length: 500 }, (_, i) => `batch=${n} i=${i} stream=${stream} ${'x'.repeat(200)}`);
+      const timestamp = base + n;
+      try {
+        await c.send(new PutLogEventsCommand({ logGroupName: group, logStreamName: stream, logEvents: messages.map((message) => ({ timestamp, message })) }));
+        acked.push({ stream, messages });
+      } catch {
+        unacked.push({ stream, timestamp, messages });
+        return;
+      }
+    }
+  });
+  // Let load build up, then kill every Trailwatch process without warning.
+  while (acked.length < 40) await new Promise((r) => setTimeout(r, 20));
+  killed = true;
+  process.kill(srv.child.pid!, 'SIGKILL');
+  if (srv.enginePid) { try { process.kill(srv.enginePid, 'SIGKILL'); } catch { /* already gone with its parent */ } }
+  await Promise.all(writers);
+  await new Promise((r) => setTimeout(r, 200));
+
+  srv = await spawnServer(dataDir);
+  c = client(srv.url);
+  try {
+    const seen = await countAll(c, group);
+    for (const b of acked) for (const m of b.messages) assert.equal(seen.get(m), 1, `acknowledged event lost or duplicated: ${m.slice(0, 30)}`);
+    // A client retrying its unacknowledged batches after the restart gets each stored exactly once.
+    for (const u of unacked) {
+      await c.send(new PutLogEventsCommand({ logGroupName: group, logStreamName: u.stream, logEvents: u.messages.map((message) => ({ timestamp: u.timestamp, message })) }));
+      await c.send(new PutLogEventsCommand({ logGroupName: group, logStreamName: u.stream, logEvents: u.messages.map((message) => ({ timestamp: u.timestamp, message })) }));
+    }
+    const after = await countAll(c, group);
+    for (const u of unacked) for (const m of u.messages) assert.equal(after.get(m), 1, `retried event missing or duplicated: ${m.slice(0, 30)}`);
+    assert.ok(acked.length >= 40);
+  } finally {
+    await srv.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('a killed engine process is restarted and the write-ahead log replayed while the server keeps running', { timeout: 120_000 }, async () => {
+  const dataDir = tempDir('tw-engine-crash-');
+  const srv = await spawnServer(dataDir);
+  const c = client(srv.url);
+  try {
+    await c.send(new CreateLogGroupCommand({ logGroupName: '/test/engine-crash' }));
+    await c.send(new CreateLogStreamCommand({ logGroupName: '/test/engine-crash', logStreamName: 's' }));
+    const now = Date.now();
+    await c.send(new PutLogEventsCommand({ logGroupName: '/test/engine-crash', logStreamName: 's', logEvents: [{ timestamp: now, message: 'before crash' }] }));
+    process.kill(srv.enginePid!, 'SIGKILL');
+    // Requests during the restart may fail; acknowledged ones must be there afterwards.
+    let ok = false;
+    for (let i = 0; i < 100 && !ok; i++) {
+      try {
+        await c.send(new PutLogEventsCommand({ logGroupName: '/test/engine-crash', logStreamName: 's', logEvents: [{ timestamp: now + 1, message: 'after crash' }] }));
+        ok = true;
+      } catch { await new Promise((r) => setTimeout(r, 100)); }
+    }
+    assert.ok(ok, 'server never recovered from the engine crash');
+    const seen = await countAll(c, '/test/engine-crash');
+    assert.equal(seen.get('before crash'), 1);
+    assert.equal(seen.get('after crash'), 1);
+  } finally {
+    await srv.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
