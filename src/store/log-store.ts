@@ -29,6 +29,13 @@ export interface AppendResult { seq: number; duplicate: boolean; rejected?: Reco
 /** A retried identical batch within this window is recognised and not stored twice. */
 export const DEDUP_WINDOW_MS = 15 * 60 * 1000;
 const INSERT_MAX_BYTES = 32 * 1024 * 1024;
+/** Bytes waiting for the engine beyond which appends are refused (the API answers ThrottlingException). */
+export const MAX_QUEUED_BYTES = 256 * 1024 * 1024;
+
+/** Raised when the engine is behind: callers should retry later rather than queue without bound. */
+export class StoreOverloadedError extends Error {
+  constructor() { super('Rate exceeded'); }
+}
 
 interface PendingInsert { header: WalHeader; body: Buffer; done: (e?: Error) => void }
 interface DedupEntry { seq: number; at: number; rejected?: Record<string, number> }
@@ -43,6 +50,7 @@ export class LogStore {
   private checkpointed = 0;
   private inserts: PendingInsert[] = [];
   private inserting = false;
+  private queuedBytes = 0;
   private dedup = new Map<string, DedupEntry>();
   private inflight = new Map<string, Promise<AppendResult>>();
   private timer: NodeJS.Timeout | null = null;
@@ -172,6 +180,7 @@ export class LogStore {
   }
 
   private async doAppend(group: GroupMeta, stream: StreamMeta, events: InputEvent[], hash: string, rejected?: Record<string, number>): Promise<AppendResult> {
+    if (this.queuedBytes > MAX_QUEUED_BYTES) throw new StoreOverloadedError();
     const seq = ++this.seq;
     const ingestionTime = Date.now();
     const prefix = `{"group_id":${group.id},"stream_id":${stream.id},"log_group":${JSON.stringify(group.name)},"log_stream":${JSON.stringify(stream.name)},"ingestion_time":${ingestionTime},"seq":${seq},"idx":`;
@@ -188,8 +197,9 @@ export class LogStore {
     const header: WalHeader = { seq, groupId: group.id, streamId: stream.id, hash, count: events.length, minTs, maxTs, bytes, ingestionTime, rejected };
     // WAL sync and engine insert run concurrently; the ack waits for both. Recovery
     // removes engine rows past the checkpoint, so an insert whose WAL write was lost is harmless.
+    this.queuedBytes += body.length;
     const inserted = new Promise<void>((resolve, reject) => {
-      this.inserts.push({ header, body, done: (e) => (e ? reject(e) : resolve()) });
+      this.inserts.push({ header, body, done: (e) => { this.queuedBytes -= body.length; if (e) reject(e); else resolve(); } });
       if (!this.inserting) void this.drainInserts();
     });
     await Promise.all([this.wal.append(header, body), inserted]);
