@@ -8,11 +8,16 @@ import { mkdirSync, readFileSync, writeFileSync, openSync, fsyncSync, closeSync,
 import { join } from 'node:path';
 import type { Engine } from './engine.js';
 import { rows } from './engine.js';
-import { EVENTS_TABLE, SCHEMA } from './schema.js';
+import { EVENTS_TABLE, GENERIC_TABLE, createTableSql, evolveTableSql, type TableSpec } from './schema.js';
 import { WriteAheadLog, type WalHeader, type WalRecord } from './wal.js';
 import { MetadataStore, type GroupMeta, type StreamMeta } from './metadata.js';
 
-export interface InputEvent { timestamp: number; message: string }
+export interface InputEvent {
+  timestamp: number;
+  message: string;
+  /** Typed hot-column values for the group's table (ignored for the generic table). */
+  columns?: Record<string, string | number | boolean | null>;
+}
 
 export interface StoredEvent {
   streamId: number;
@@ -37,6 +42,17 @@ export class StoreOverloadedError extends Error {
   constructor() { super('Rate exceeded'); }
 }
 
+/** One column value as JSONEachRow text. */
+function columnsJson(cols: Record<string, string | number | boolean | null>): string {
+  let out = '';
+  for (const k in cols) {
+    const v = cols[k];
+    if (v === null || v === undefined) continue;
+    out += `,"${k}":${typeof v === 'string' ? JSON.stringify(v) : typeof v === 'number' ? (Number.isFinite(v) ? String(v) : 'null') : v ? 'true' : 'false'}`;
+  }
+  return out;
+}
+
 interface PendingInsert { header: WalHeader; body: Buffer; done: (e?: Error) => void }
 interface DedupEntry { seq: number; at: number; rejected?: Record<string, number> }
 
@@ -56,14 +72,30 @@ export class LogStore {
   private timer: NodeJS.Timeout | null = null;
   private recovering: Promise<void> | null = null;
 
-  constructor(private readonly dir: string, readonly engine: Engine) {
+  /** Event tables by name: the generic one plus one per known log format. */
+  readonly tables = new Map<string, TableSpec>();
+
+  constructor(private readonly dir: string, readonly engine: Engine, tables: TableSpec[] = []) {
     mkdirSync(dir, { recursive: true });
+    for (const t of [GENERIC_TABLE, ...tables]) this.tables.set(t.name, t);
     this.meta = new MetadataStore(dir);
     this.wal = new WriteAheadLog(join(dir, 'wal'));
   }
 
+  private async createTables(): Promise<void> {
+    for (const t of this.tables.values()) {
+      await this.engine.command({ query: createTableSql(t) });
+      for (const ddl of evolveTableSql(t)) await this.engine.command({ query: ddl });
+    }
+  }
+
+  /** The table holding a group's events. */
+  tableOf(group: GroupMeta): string {
+    return group.table && this.tables.has(group.table) ? group.table : EVENTS_TABLE;
+  }
+
   async open(): Promise<void> {
-    for (const ddl of SCHEMA) await this.engine.command({ query: ddl });
+    await this.createTables();
     this.loadDedup();
     await this.recover();
     await this.wal.open(this.seq + 1);
@@ -78,15 +110,17 @@ export class LogStore {
     const records = this.wal.recover();
     this.seq = Math.max(this.checkpointed, records.length ? records[records.length - 1].header.seq : 0);
     // A killed insert may have left some parts of a batch: remove everything past the checkpoint.
-    const [{ n }] = await rows<{ n: string }>(this.engine, `SELECT count() AS n FROM ${EVENTS_TABLE} WHERE seq > {cp:UInt64}`, { cp: this.checkpointed });
-    if (Number(n) > 0) await this.engine.command({ query: `DELETE FROM ${EVENTS_TABLE} WHERE seq > {cp:UInt64}`, query_params: { cp: this.checkpointed } });
-    const replay = records.filter((r) => r.header.seq > this.checkpointed);
+    for (const table of this.tables.keys()) {
+      const [{ n }] = await rows<{ n: string }>(this.engine, `SELECT count() AS n FROM ${table} WHERE seq > {cp:UInt64}`, { cp: this.checkpointed });
+      if (Number(n) > 0) await this.engine.command({ query: `DELETE FROM ${table} WHERE seq > {cp:UInt64}`, query_params: { cp: this.checkpointed } });
+    }
+    const replay = records.filter((r) => r.header.seq > this.checkpointed && this.meta.groupById(r.header.groupId));
     for (let i = 0; i < replay.length;) {
+      const table = replay[i].header.table ?? EVENTS_TABLE;
       let bytes = 0;
       const chunk: WalRecord[] = [];
-      while (i < replay.length && (chunk.length === 0 || bytes + replay[i].body.length < INSERT_MAX_BYTES)) { bytes += replay[i].body.length; chunk.push(replay[i++]); }
-      const live = chunk.filter((r) => this.meta.groupById(r.header.groupId));
-      if (live.length) await this.engine.insert({ table: EVENTS_TABLE, values: Buffer.concat(live.map((r) => r.body)), format: 'JSONEachRow' });
+      while (i < replay.length && (replay[i].header.table ?? EVENTS_TABLE) === table && (chunk.length === 0 || bytes + replay[i].body.length < INSERT_MAX_BYTES)) { bytes += replay[i].body.length; chunk.push(replay[i++]); }
+      if (this.tables.has(table)) await this.engine.insert({ table, values: Buffer.concat(chunk.map((r) => r.body)), format: 'JSONEachRow' });
     }
     for (const r of records) this.rememberBatch(r.header);
     this.applied = this.seq;
@@ -97,7 +131,7 @@ export class LogStore {
   async recoverAfterEngineRestart(): Promise<void> {
     if (!this.recovering) {
       this.recovering = (async () => {
-        for (const ddl of SCHEMA) await this.engine.command({ query: ddl });
+        await this.createTables();
         await this.wal.close();
         await this.recover();
         await this.wal.open(this.seq + 1);
@@ -184,17 +218,20 @@ export class LogStore {
     const seq = ++this.seq;
     const ingestionTime = Date.now();
     const prefix = `{"group_id":${group.id},"stream_id":${stream.id},"log_group":${JSON.stringify(group.name)},"log_stream":${JSON.stringify(stream.name)},"ingestion_time":${ingestionTime},"seq":${seq},"idx":`;
+    const table = this.tableOf(group);
+    const typed = table !== EVENTS_TABLE;
     const parts: string[] = new Array(events.length);
     let minTs = Infinity, maxTs = -Infinity, bytes = 0;
     for (let i = 0; i < events.length; i++) {
       const e = events[i];
-      parts[i] = `${prefix}${i},"timestamp":${e.timestamp},"message":${JSON.stringify(e.message)}}\n`;
+      const extra = typed && e.columns ? columnsJson(e.columns) : '';
+      parts[i] = `${prefix}${i},"timestamp":${e.timestamp},"message":${JSON.stringify(e.message)}${extra}}\n`;
       if (e.timestamp < minTs) minTs = e.timestamp;
       if (e.timestamp > maxTs) maxTs = e.timestamp;
       bytes += Buffer.byteLength(e.message);
     }
     const body = Buffer.from(parts.join(''));
-    const header: WalHeader = { seq, groupId: group.id, streamId: stream.id, hash, count: events.length, minTs, maxTs, bytes, ingestionTime, rejected };
+    const header: WalHeader = { seq, groupId: group.id, streamId: stream.id, hash, count: events.length, minTs, maxTs, bytes, ingestionTime, rejected, ...(typed ? { table } : {}) };
     // WAL sync and engine insert run concurrently; the ack waits for both. Recovery
     // removes engine rows past the checkpoint, so an insert whose WAL write was lost is harmless.
     this.queuedBytes += body.length;
@@ -217,10 +254,12 @@ export class LogStore {
       while (this.inserts.length) {
         let bytes = 0;
         let n = 0;
-        while (n < this.inserts.length && (n === 0 || bytes + this.inserts[n].body.length < INSERT_MAX_BYTES)) bytes += this.inserts[n++].body.length;
+        // Consecutive records for the same table share one insert; order is kept (the checkpoint is a prefix).
+        const table = this.inserts[0].header.table ?? EVENTS_TABLE;
+        while (n < this.inserts.length && (this.inserts[n].header.table ?? EVENTS_TABLE) === table && (n === 0 || bytes + this.inserts[n].body.length < INSERT_MAX_BYTES)) bytes += this.inserts[n++].body.length;
         const batch = this.inserts.splice(0, n);
         try {
-          await this.engine.insert({ table: EVENTS_TABLE, values: batch.length === 1 ? batch[0].body : Buffer.concat(batch.map((b) => b.body)), format: 'JSONEachRow' });
+          await this.engine.insert({ table, values: batch.length === 1 ? batch[0].body : Buffer.concat(batch.map((b) => b.body)), format: 'JSONEachRow' });
           this.applied = batch[batch.length - 1].header.seq;
           for (const b of batch) b.done();
         } catch (e) {
@@ -234,7 +273,7 @@ export class LogStore {
 
   private async rebuildStats(): Promise<void> {
     const stats = await rows<{ s: string; f: string; l: string; i: string; b: string }>(this.engine,
-      `SELECT stream_id AS s, min(timestamp) AS f, max(timestamp) AS l, max(ingestion_time) AS i, sum(length(message)) AS b FROM ${EVENTS_TABLE} GROUP BY stream_id`);
+      `SELECT stream_id AS s, min(timestamp) AS f, max(timestamp) AS l, max(ingestion_time) AS i, sum(length(message)) AS b FROM (${[...this.tables.keys()].map((t) => `SELECT stream_id, timestamp, ingestion_time, message FROM ${t}`).join(' UNION ALL ')}) GROUP BY stream_id`);
     const byId = new Map(stats.map((r) => [Number(r.s), r]));
     for (const g of this.meta.groups.values()) {
       for (const s of g.streams.values()) {
@@ -273,18 +312,24 @@ export class LogStore {
     return this.select(`WHERE ${where.join(' AND ')} ORDER BY timestamp, ingestion_time, seq, idx LIMIT {lim:UInt32}`, params);
   }
 
+  private tableOfId(groupId: number): string {
+    const g = this.meta.groupById(groupId);
+    return g ? this.tableOf(g) : EVENTS_TABLE;
+  }
+
   private async select(tail: string, params: Record<string, unknown>): Promise<StoredEvent[]> {
+    const table = this.tableOfId(params.g as number);
     const r = await rows<{ stream_id: string; log_stream: string; timestamp: string; ingestion_time: string; seq: string; idx: number; message: string }>(this.engine,
-      `SELECT stream_id, log_stream, timestamp, ingestion_time, seq, idx, message FROM ${EVENTS_TABLE} ${tail}`, params);
+      `SELECT stream_id, log_stream, timestamp, ingestion_time, seq, idx, message FROM ${table} ${tail}`, params);
     return r.map((x) => ({ streamId: Number(x.stream_id), logStream: x.log_stream, timestamp: Number(x.timestamp), ingestionTime: Number(x.ingestion_time), seq: Number(x.seq), idx: Number(x.idx), message: x.message }));
   }
 
-  async deleteGroupData(groupId: number): Promise<void> {
-    await this.engine.command({ query: `DELETE FROM ${EVENTS_TABLE} WHERE group_id = {g:UInt64}`, query_params: { g: groupId } });
+  async deleteGroupData(groupId: number, table = this.tableOfId(groupId)): Promise<void> {
+    await this.engine.command({ query: `DELETE FROM ${table} WHERE group_id = {g:UInt64}`, query_params: { g: groupId } });
   }
 
   async deleteStreamData(groupId: number, streamId: number): Promise<void> {
-    await this.engine.command({ query: `DELETE FROM ${EVENTS_TABLE} WHERE group_id = {g:UInt64} AND stream_id = {s:UInt64}`, query_params: { g: groupId, s: streamId } });
+    await this.engine.command({ query: `DELETE FROM ${this.tableOfId(groupId)} WHERE group_id = {g:UInt64} AND stream_id = {s:UInt64}`, query_params: { g: groupId, s: streamId } });
   }
 
   /** Deletes events older than each group's retention. Returns the number of groups swept. */
@@ -293,9 +338,10 @@ export class LogStore {
     for (const g of this.meta.groups.values()) {
       if (!g.retentionInDays) continue;
       const cutoff = now - g.retentionInDays * 86_400_000;
-      const [{ n }] = await rows<{ n: string }>(this.engine, `SELECT count() AS n FROM ${EVENTS_TABLE} WHERE group_id = {g:UInt64} AND timestamp < {c:Int64}`, { g: g.id, c: cutoff });
+      const table = this.tableOf(g);
+      const [{ n }] = await rows<{ n: string }>(this.engine, `SELECT count() AS n FROM ${table} WHERE group_id = {g:UInt64} AND timestamp < {c:Int64}`, { g: g.id, c: cutoff });
       if (Number(n) === 0) continue;
-      await this.engine.command({ query: `DELETE FROM ${EVENTS_TABLE} WHERE group_id = {g:UInt64} AND timestamp < {c:Int64}`, query_params: { g: g.id, c: cutoff } });
+      await this.engine.command({ query: `DELETE FROM ${table} WHERE group_id = {g:UInt64} AND timestamp < {c:Int64}`, query_params: { g: g.id, c: cutoff } });
       swept++;
     }
     return swept;

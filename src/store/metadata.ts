@@ -22,12 +22,14 @@ export interface GroupMeta {
   retentionInDays?: number;
   logGroupClass: string;
   kmsKeyId?: string;
+  /** Event table of the group's log format; absent = the generic table. */
+  table?: string;
   tags: Record<string, string>;
   streams: Map<string, StreamMeta>;
 }
 
 type Op =
-  | { op: 'group'; id: number; name: string; creationTime: number; logGroupClass: string; kmsKeyId?: string; tags: Record<string, string> }
+  | { op: 'group'; id: number; name: string; creationTime: number; logGroupClass: string; kmsKeyId?: string; tags: Record<string, string>; table?: string }
   | { op: 'dropGroup'; id: number }
   | { op: 'stream'; groupId: number; id: number; name: string; creationTime: number }
   | { op: 'dropStream'; groupId: number; id: number }
@@ -59,7 +61,7 @@ export class MetadataStore {
   private apply(o: Op): void {
     switch (o.op) {
       case 'group': {
-        const g: GroupMeta = { id: o.id, name: o.name, creationTime: o.creationTime, logGroupClass: o.logGroupClass, kmsKeyId: o.kmsKeyId, tags: o.tags, streams: new Map() };
+        const g: GroupMeta = { id: o.id, name: o.name, creationTime: o.creationTime, logGroupClass: o.logGroupClass, kmsKeyId: o.kmsKeyId, table: o.table, tags: o.tags, streams: new Map() };
         this.groups.set(o.name, g);
         this.byId.set(o.id, g);
         break;
@@ -109,7 +111,7 @@ export class MetadataStore {
   private compact(): void {
     const lines: string[] = [];
     for (const g of this.byId.values()) {
-      lines.push(JSON.stringify({ op: 'group', id: g.id, name: g.name, creationTime: g.creationTime, logGroupClass: g.logGroupClass, kmsKeyId: g.kmsKeyId, tags: g.tags }));
+      lines.push(JSON.stringify({ op: 'group', id: g.id, name: g.name, creationTime: g.creationTime, logGroupClass: g.logGroupClass, kmsKeyId: g.kmsKeyId, tags: g.tags, table: g.table }));
       if (g.retentionInDays) lines.push(JSON.stringify({ op: 'retention', id: g.id, days: g.retentionInDays }));
       for (const s of g.streams.values()) {
         lines.push(JSON.stringify({ op: 'stream', groupId: g.id, id: s.id, name: s.name, creationTime: s.creationTime }));
@@ -126,8 +128,8 @@ export class MetadataStore {
     renameSync(tmp, this.path);
   }
 
-  createGroup(name: string, creationTime: number, logGroupClass: string, tags: Record<string, string>, kmsKeyId?: string): GroupMeta {
-    this.record({ op: 'group', id: this.nextId, name, creationTime, logGroupClass, kmsKeyId, tags });
+  createGroup(name: string, creationTime: number, logGroupClass: string, tags: Record<string, string>, kmsKeyId?: string, table?: string): GroupMeta {
+    this.record({ op: 'group', id: this.nextId, name, creationTime, logGroupClass, kmsKeyId, tags, table });
     return this.groups.get(name)!;
   }
 

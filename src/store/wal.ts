@@ -21,6 +21,8 @@ export interface WalHeader {
   maxTs: number;
   bytes: number;
   ingestionTime: number;
+  /** Engine table of the batch, when not the generic one. */
+  table?: string;
   /** Response-relevant rejection info, so a retried batch gets the same answer. */
   rejected?: Record<string, number>;
 }

@@ -97,3 +97,25 @@ test('a deleted and recreated group does not show its predecessor events', { tim
   await s.close();
   rmSync(dir, { recursive: true, force: true });
 });
+
+test('a group of a known format stores typed hot columns in its own table, and replays there', { timeout: 60_000 }, async () => {
+  const dir = tempDir('tw-store-');
+  const spec = { name: 'demo_events', columns: [{ name: 'event_name', type: 'LowCardinality(String)' }, { name: 'bytes', type: 'Nullable(UInt64)' }] };
+  const mk = async () => { const s = new LogStore(join(dir, 'store'), new EmbeddedEngine({ dataDir: join(dir, 'engine') }), [spec]); await s.open(); return s; };
+  let s = await mk();
+  const g = s.meta.createGroup('/typed', Date.now(), 'STANDARD', {}, undefined, 'demo_events');
+  const st = s.meta.createStream(g, 'st', Date.now());
+  const now = Date.now();
+  await s.append(g, st, [{ timestamp: now, message: 'raw 1', columns: { event_name: 'StopLogging', bytes: 42 } }, { timestamp: now + 1, message: 'raw 2', columns: { event_name: 'x', bytes: null } }], 't1');
+  await s.close();
+  writeFileSync(join(dir, 'store', 'checkpoint.json'), JSON.stringify({ seq: 0 }));
+  s = await mk();
+  const got = await rows<{ event_name: string; bytes: string | null; message: string }>(s.engine, 'SELECT event_name, bytes, message FROM demo_events ORDER BY timestamp');
+  assert.deepEqual(got.map((r) => [r.event_name, r.bytes === null ? null : Number(r.bytes), r.message]), [['StopLogging', 42, 'raw 1'], ['x', null, 'raw 2']]);
+  assert.equal(s.tableOf(s.meta.groups.get('/typed')!), 'demo_events');
+  assert.deepEqual((await s.filter(g.id, { limit: 10 })).map((e) => e.message), ['raw 1', 'raw 2']);
+  const [{ n }] = await rows<{ n: string }>(s.engine, `SELECT count() AS n FROM ${EVENTS_TABLE}`);
+  assert.equal(Number(n), 0);
+  await s.close();
+  rmSync(dir, { recursive: true, force: true });
+});
