@@ -47,8 +47,9 @@ export interface RunningServer {
 function consoleDir(): string | undefined {
   // dist/app/start.js -> dist/console ; src/app/start.ts -> dist/console
   const here = fileURLToPath(new URL('.', import.meta.url));
+  // Only a built console counts (src/console holds the Vite sources, whose index.html is not servable).
   for (const c of [join(here, '..', 'console'), join(here, '..', '..', 'dist', 'console')]) {
-    if (existsSync(join(c, 'index.html'))) return c;
+    if (existsSync(join(c, 'index.html')) && existsSync(join(c, 'assets'))) return c;
   }
   return undefined;
 }

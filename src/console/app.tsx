@@ -1,0 +1,113 @@
+import { useEffect, useState } from 'preact/hooks';
+import { setToken, setUnauthorizedHandler } from './lib/api';
+import { clearSession, loadSession, saveSession, type Session } from './lib/session';
+import { href, navigate, useRoute, type Route } from './lib/router';
+import { SignIn } from './components/SignIn';
+import { Logo } from './components/Logo';
+import { GroupsPage } from './pages/GroupsPage';
+import { GroupPage } from './pages/GroupPage';
+import { StreamPage } from './pages/StreamPage';
+
+function titleOf(route: Route): string {
+  switch (route.name) {
+    case 'groups': return 'Log groups';
+    case 'group': return route.group;
+    case 'stream': return `${route.stream} · ${route.group}`;
+    default: return 'Not found';
+  }
+}
+
+function routeKey(route: Route): string {
+  switch (route.name) {
+    case 'groups': return 'groups';
+    case 'group': return `group:${route.group}`;
+    case 'stream': return `stream:${route.group}:${route.stream}`;
+    default: return `404:${route.path}`;
+  }
+}
+
+export function App() {
+  const [session, setSession] = useState<Session | null>(() => {
+    const s = loadSession();
+    setToken(s?.token ?? null);
+    return s;
+  });
+  const [notice, setNotice] = useState<string | null>(null);
+  const route = useRoute();
+
+  function signOut(message: string | null = null) {
+    clearSession();
+    setToken(null);
+    setSession(null);
+    setNotice(message);
+  }
+
+  useEffect(() => {
+    setUnauthorizedHandler(() => signOut('Your session is no longer valid (the access key may have been removed). Sign in again.'));
+  }, []);
+
+  useEffect(() => {
+    if (route.name === 'groups' && !location.hash.startsWith('#/groups')) navigate(href.groups(), true);
+  }, [route]);
+
+  useEffect(() => {
+    document.title = session ? `${titleOf(route)} · Trailwatch` : 'Sign in · Trailwatch';
+  }, [route, session]);
+
+  // A new page: back to the top, focus on its heading (screen readers announce it).
+  const key = routeKey(route);
+  useEffect(() => {
+    if (!session) return;
+    window.scrollTo(0, 0);
+    document.getElementById('page-title')?.focus({ preventScroll: true });
+  }, [key, session !== null]);
+
+  if (!session) {
+    return (
+      <SignIn
+        notice={notice}
+        onSignedIn={(s) => {
+          saveSession(s);
+          setToken(s.token);
+          setNotice(null);
+          setSession(s);
+        }}
+      />
+    );
+  }
+
+  return (
+    <>
+      <a class="skip-link" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('page-title')?.focus(); }}>Skip to content</a>
+      <header class="topbar" data-testid="app-header">
+        <a class="brand" href={href.groups()}><Logo /> <span>Trailwatch</span></a>
+        <nav class="topnav" aria-label="Main">
+          <a href={href.groups()} aria-current={route.name === 'groups' ? 'page' : undefined}>Log groups</a>
+        </nav>
+        <div class="account">
+          <span class="chip" title={`Account ${session.accountId}`}>{session.region}</span>
+          <span class="who" title={`Access key ${session.accessKeyId}`} data-testid="signed-in-user">{session.user}</span>
+          <button type="button" class="btn btn-small" onClick={() => signOut()} data-testid="sign-out">Sign out</button>
+        </div>
+      </header>
+      <main id="main" class="main">
+        <Page route={route} />
+      </main>
+    </>
+  );
+}
+
+function Page({ route }: { route: Route }) {
+  switch (route.name) {
+    case 'groups': return <GroupsPage query={route.query} />;
+    case 'group': return <GroupPage key={route.group} group={route.group} query={route.query} />;
+    case 'stream': return <StreamPage key={`${route.group}\n${route.stream}`} group={route.group} stream={route.stream} />;
+    default:
+      return (
+        <section class="page">
+          <h1 id="page-title" tabIndex={-1}>Page not found</h1>
+          <p>There is nothing at <code>#{route.path}</code>. <a href={href.groups()}>Go to the log groups</a>.</p>
+        </section>
+      );
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * A hash router: `#/groups`, `#/groups/<group>`, `#/groups/<group>/streams/<stream>`; names are
+ * URI-encoded path segments (group names contain slashes). The group page keeps its time range
+ * and filter in the hash query so links and the back button work.
+ */
+import { useEffect, useState } from 'preact/hooks';
+
+export type Route =
+  | { name: 'groups'; query: URLSearchParams }
+  | { name: 'group'; group: string; query: URLSearchParams }
+  | { name: 'stream'; group: string; stream: string; query: URLSearchParams }
+  | { name: 'notFound'; path: string };
+
+function decode(segment: string): string | null {
+  try { return decodeURIComponent(segment); } catch { return null; }
+}
+
+export function parseHash(hash: string): Route {
+  const raw = hash.replace(/^#/, '');
+  const q = raw.indexOf('?');
+  const path = q < 0 ? raw : raw.slice(0, q);
+  const query = new URLSearchParams(q < 0 ? '' : raw.slice(q + 1));
+  const parts = path.split('/').filter((p) => p !== '').map(decode);
+  if (parts.some((p) => p === null)) return { name: 'notFound', path };
+  const [a, group, c, stream] = parts as string[];
+  if (parts.length === 0 || (parts.length === 1 && a === 'groups')) return { name: 'groups', query };
+  if (a === 'groups' && parts.length === 2) return { name: 'group', group, query };
+  if (a === 'groups' && parts.length === 4 && c === 'streams') return { name: 'stream', group, stream, query };
+  return { name: 'notFound', path };
+}
+
+function withQuery(path: string, query?: Record<string, string | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== '') q.set(k, v);
+  const s = q.toString();
+  return s ? `${path}?${s}` : path;
+}
+
+export const href = {
+  groups: (query?: Record<string, string | undefined>) => withQuery('#/groups', query),
+  group: (group: string, query?: Record<string, string | undefined>) => withQuery(`#/groups/${encodeURIComponent(group)}`, query),
+  stream: (group: string, stream: string) => `#/groups/${encodeURIComponent(group)}/streams/${encodeURIComponent(stream)}`,
+};
+
+export function navigate(to: string, replace = false): void {
+  if (replace) {
+    history.replaceState(history.state, '', to);
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+  } else {
+    location.hash = to;
+  }
+}
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseHash(location.hash));
+  useEffect(() => {
+    const update = () => setRoute(parseHash(location.hash));
+    window.addEventListener('hashchange', update);
+    return () => window.removeEventListener('hashchange', update);
+  }, []);
+  return route;
+}
