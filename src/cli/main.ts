@@ -1,6 +1,11 @@
 /** The `trailwatch` command. Every command but `serve` talks to a running server through its API. */
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { registerServe } from './serve.js';
+import { registerGroups } from './groups.js';
+import { registerStreams } from './streams.js';
+import { registerIngest } from './ingest.js';
+import { registerEvents } from './events.js';
+import { describeError } from './errors.js';
 
 const program = new Command();
 program
@@ -9,13 +14,25 @@ program
   .option('--json', 'machine-readable JSON output')
   .option('--endpoint <url>', 'server endpoint', process.env.TRAILWATCH_ENDPOINT ?? 'http://127.0.0.1:4566')
   .option('--region <region>', 'region to sign requests for', process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1')
-  .option('--profile <name>', 'AWS profile to read credentials from', process.env.AWS_PROFILE);
+  .option('--profile <name>', 'AWS profile to read credentials from', process.env.AWS_PROFILE)
+  // Usage errors reach the handler below (subcommands inherit this), so --json can report them as JSON.
+  .exitOverride();
 
 registerServe(program);
+registerGroups(program);
+registerStreams(program);
+registerIngest(program);
+registerEvents(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
-  const e = err as { name?: string; message?: string };
-  if (program.opts<{ json?: boolean }>().json) process.stdout.write(JSON.stringify({ error: e.name ?? 'Error', message: e.message ?? String(err) }) + '\n');
-  else process.stderr.write(`trailwatch: ${e.message ?? String(err)}\n`);
+  if (err instanceof CommanderError) {
+    // Help and version exit 0; commander has already printed usage errors to stderr.
+    if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version') process.exit(err.exitCode);
+    if (program.opts<{ json?: boolean }>().json) process.stdout.write(JSON.stringify({ error: 'UsageError', message: err.message.replace(/^error: /, '') }) + '\n');
+    process.exit(1);
+  }
+  const { code, message } = describeError(err);
+  if (program.opts<{ json?: boolean }>().json) process.stdout.write(JSON.stringify({ error: code, message }) + '\n');
+  else process.stderr.write(`trailwatch: ${code}: ${message}\n`);
   process.exit(1);
 });
