@@ -23,6 +23,19 @@ export function sendAwsError(res: ServerResponse, err: AwsError, requestId: stri
 
 export function newRequestId(): string { return randomUUID(); }
 
+/**
+ * JSON escapes can spell lone UTF-16 surrogates ("\ud800"), which have no UTF-8 form. The engine
+ * refused rows holding one and the whole group-committed insert failed with a 500, taking
+ * concurrent clients' batches with it (found by the e2e fuzz suite). Every string is made
+ * well-formed (U+FFFD, as any UTF-8 encoder does) before a handler sees it; the cheap test on
+ * the raw text keeps the slower reviver off the common path.
+ */
+const LONE_SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+const SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+function wellFormed(_key: string, value: unknown): unknown {
+  return typeof value === 'string' ? value.replace(SURROGATE, '\uFFFD') : value;
+}
+
 /** Parses the body and runs the operation named by the target; every failure is an AwsError. */
 export async function dispatchJson(services: Record<string, Record<string, Handler>>, target: string | undefined, body: Buffer, ctx: CallContext): Promise<Record<string, unknown>> {
   const dot = target ? target.lastIndexOf('.') : -1;
@@ -32,7 +45,7 @@ export async function dispatchJson(services: Record<string, Record<string, Handl
   let input: unknown;
   const text = body.toString('utf8');
   try {
-    input = text.trim() === '' ? {} : JSON.parse(text);
+    input = text.trim() === '' ? {} : LONE_SURROGATE_ESCAPE.test(text) ? JSON.parse(text, wellFormed) : JSON.parse(text);
   } catch {
     throw new AwsError('SerializationException', 'Unable to parse the request body as JSON');
   }

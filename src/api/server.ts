@@ -38,8 +38,12 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     const chunks: Buffer[] = [];
     let n = 0;
     req.on('data', (c: Buffer) => {
+      if (n > limit) return;
       n += c.length;
-      if (n > limit) { req.destroy(); reject(new BodyTooLarge()); return; }
+      // A chunked body (no Content-Length) that grows past the limit: stop buffering and keep
+      // draining so the 413 reaches the client. Destroying the socket here (as before) left
+      // clients with ECONNRESET instead of an answer. The server's requestTimeout bounds the drain.
+      if (n > limit) { chunks.length = 0; reject(new BodyTooLarge()); return; }
       chunks.push(c);
     });
     req.on('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, n)));
@@ -68,7 +72,7 @@ function query(url: URL): Record<string, string | string[]> {
 }
 
 /** Authenticates with SigV4, or a bearer token derived from an access key (console, scripts). */
-async function authenticate(req: IncomingMessage, url: URL, body: Buffer, opts: ApiOptions): Promise<{ key: AccessKey; region: string }> {
+async function authenticate(req: IncomingMessage, url: URL, body: Buffer, opts: ApiOptions): Promise<{ key: AccessKey; region: string; service?: string }> {
   const auth = req.headers.authorization;
   if (auth?.startsWith('Bearer ')) {
     const key = verifyBearer(opts.keys, auth.slice(7).trim());
@@ -76,7 +80,7 @@ async function authenticate(req: IncomingMessage, url: URL, body: Buffer, opts: 
     return { key, region: opts.defaultRegion };
   }
   const r = await verifySigV4({ method: req.method ?? 'POST', path: url.pathname, query: query(url), headers: req.headers, body }, opts.keys);
-  return { key: r.key, region: r.region };
+  return { key: r.key, region: r.region, service: r.service };
 }
 
 export function createApiServer(opts: ApiOptions): Server {
@@ -111,7 +115,9 @@ export function createApiServer(opts: ApiOptions): Server {
     try {
       if (url.pathname === '/api/v1/session' && req.method === 'POST') {
         // The console signs in with an access key; it gets a bearer token derived from it.
-        const body = JSON.parse((await readBody(req, 64 * 1024)).toString('utf8') || '{}') as { accessKeyId?: string; secretAccessKey?: string };
+        const body = JSON.parse((await readBody(req, 64 * 1024)).toString('utf8') || '{}') as { accessKeyId?: string; secretAccessKey?: string } | null;
+        // `null` or a non-object body used to throw a TypeError below (a 500); it is a malformed request.
+        if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new AwsError('SerializationException', 'Start of structure or map expected at the top level of the request');
         const key = body.accessKeyId ? opts.keys.get(body.accessKeyId) : undefined;
         if (!key || !safeEqual(key.secretAccessKey, String(body.secretAccessKey ?? ''))) {
           json(401, { __type: 'UnrecognizedClientException', message: 'The access key ID or secret access key is not valid.' });
@@ -129,8 +135,11 @@ export function createApiServer(opts: ApiOptions): Server {
         }
         await authenticate(req, url, raw, opts);
         const body = await inflate(req, raw);
+        // A malformed percent-escape in the group name is the client's error (400), not a 500.
+        let group: string;
+        try { group = decodeURIComponent(m[1]); } catch { throw new AwsError('InvalidParameterException', 'The log group name in the URL is not validly percent-encoded.'); }
         const result = await ingestLines(opts.store, {
-          group: decodeURIComponent(m[1]),
+          group,
           stream: url.searchParams.get('stream') ?? 'default',
           create: ['1', 'true', 'yes'].includes(url.searchParams.get('create') ?? ''),
           body: body.toString('utf8'),
@@ -142,6 +151,8 @@ export function createApiServer(opts: ApiOptions): Server {
     } catch (err) {
       const e = err instanceof AwsError ? err : err instanceof AuthError ? new AwsError(err.code, err.message, err.status)
         : err instanceof SyntaxError ? new AwsError('SerializationException', 'Unable to parse the request body as JSON')
+          // An oversize /api/v1/session body used to fall through to a 500.
+          : err instanceof BodyTooLarge ? new AwsError('RequestEntityTooLargeException', 'Request body exceeds the limit', 413)
           : internal(err, requestId, opts);
       json(e.status === 400 && e.code === 'UnrecognizedClientException' ? 401 : e.status, { __type: e.code, message: e.message });
     }
@@ -149,7 +160,13 @@ export function createApiServer(opts: ApiOptions): Server {
 
   const server = createServer((req, res) => {
     const requestId = newRequestId();
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    let url: URL;
+    // An absolute-form request target with a bad authority (`POST http://[/ HTTP/1.1`) makes
+    // `new URL` throw; uncaught here it would crash the whole server, so answer 400 instead.
+    try { url = new URL(req.url ?? '/', 'http://localhost'); } catch {
+      sendJson(res, 400, { __type: 'InvalidParameterException', message: 'The request target is not a valid URL.' }, requestId, 'application/json');
+      return;
+    }
     if (url.pathname === '/' && req.method === 'POST') { void handleAws(req, res, url, requestId); return; }
     if (url.pathname.startsWith('/api/')) { void handleNative(req, res, url, requestId); return; }
     if (url.pathname === '/health') { sendJson(res, 200, { status: 'ok' }, requestId, 'application/json'); return; }

@@ -40,16 +40,26 @@ export class Validator {
     const v = this.typed(name, 'number') as number | undefined;
     if (v === undefined) { if (o.required) this.fail(name, v, 'Member must not be null'); return undefined; }
     if (!Number.isInteger(v)) throw new AwsError('SerializationException', `Unexpected value type for '${name}': expected integer`);
+    // A number beyond Java's long range cannot be read by AWS either (SerializationException).
+    // Found by the e2e fuzz suite: e.g. startTime 1e20 reached the engine as an out-of-range Int64 and answered 500.
+    if (Math.abs(v) > 2 ** 63) throw new AwsError('SerializationException', `Numeric value (${v}) out of range of long for '${name}'`);
     if (o.min !== undefined && v < o.min) this.fail(name, v, `Member must have value greater than or equal to ${o.min}`);
     if (o.max !== undefined && v > o.max) this.fail(name, v, `Member must have value less than or equal to ${o.max}`);
-    return v;
+    // Past 2^53 a JS number is no longer exact; clamping keeps the meaning (no event lives that far out) and engine params valid.
+    return Math.max(-Number.MAX_SAFE_INTEGER, Math.min(Number.MAX_SAFE_INTEGER, v));
   }
 
   boolean(name: string): boolean | undefined { return this.typed(name, 'boolean') as boolean | undefined; }
 
-  array<T = unknown>(name: string, o: { required?: boolean; min?: number; max?: number } = {}): T[] | undefined {
+  array<T = unknown>(name: string, o: { required?: boolean; min?: number; max?: number; of?: 'string' } = {}): T[] | undefined {
     const v = this.typed(name, 'array') as T[] | undefined;
     if (v === undefined) { if (o.required) this.fail(name, v, 'Member must not be null'); return undefined; }
+    // Lists of strings must hold strings: a nested array used as an object key (UntagLogGroup tags)
+    // was stringified recursively and overflowed the stack, a 500 found by the e2e fuzz suite.
+    if (o.of === 'string') {
+      const bad = v.findIndex((x) => typeof x !== 'string');
+      if (bad >= 0) throw new AwsError('SerializationException', `Unexpected value type for '${name}.${bad + 1}': expected string`);
+    }
     if (o.min !== undefined && v.length < o.min) this.fail(name, v.length > 20 ? `[${v.length} items]` : v, `Member must have length greater than or equal to ${o.min}`);
     if (o.max !== undefined && v.length > o.max) this.fail(name, `[${v.length} items]`, `Member must have length less than or equal to ${o.max}`);
     return v;

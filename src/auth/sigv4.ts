@@ -83,8 +83,12 @@ export async function verifySigV4(req: SignedRequestParts, keys: AccessKeyStore,
   if (!signingDate) throw new AuthError('IncompleteSignatureException', `Date must be in ISO-8601 'basic format'. Got '${amzDate}'.`);
   const key = keys.get(auth.accessKeyId);
   if (!key) throw new AuthError('UnrecognizedClientException', 'The security token included in the request is invalid.');
-  if (Math.abs(now - signingDate.getTime()) > MAX_CLOCK_SKEW_MS) {
-    const fmt = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const fmt = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  // AWS words a signing time in the future differently from one in the past.
+  if (signingDate.getTime() - now > MAX_CLOCK_SKEW_MS) {
+    throw new AuthError('InvalidSignatureException', `Signature not yet current: ${amzDate} is still later than ${fmt(new Date(now + MAX_CLOCK_SKEW_MS))} (${fmt(new Date(now))} + 15 min.)`);
+  }
+  if (now - signingDate.getTime() > MAX_CLOCK_SKEW_MS) {
     throw new AuthError('InvalidSignatureException', `Signature expired: ${amzDate} is now earlier than ${fmt(new Date(now - MAX_CLOCK_SKEW_MS))} (${fmt(new Date(now))} - 15 min.)`);
   }
   if (!auth.signedHeaders.includes('host')) throw new AuthError('InvalidSignatureException', "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
@@ -92,6 +96,13 @@ export async function verifySigV4(req: SignedRequestParts, keys: AccessKeyStore,
   for (const name of auth.signedHeaders) {
     const v = header(req.headers, name);
     if (v !== undefined) headers[name] = v;
+  }
+  // The signer takes a client-sent x-amz-content-sha256 as the payload hash without looking at
+  // the body, so a captured request could be replayed with any body (found by the e2e auth suite).
+  // The declared hash must be the body's real hash.
+  const declared = header(req.headers, 'x-amz-content-sha256');
+  if (declared !== undefined && declared !== createHash('sha256').update(req.body).digest('hex')) {
+    throw new AuthError('InvalidSignatureException', "The provided 'x-amz-content-sha256' header does not match what was computed.");
   }
   const request = new HttpRequest({ method: req.method, hostname: headers.host ?? '', path: req.path, query: req.query, headers, body: req.body });
   const signer = new SignatureV4({

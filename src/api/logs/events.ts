@@ -56,8 +56,10 @@ function encodeCursor(dir: 'f' | 'b', c: Cursor): string {
 }
 function decodeCursor(token: string): { dir: 'f' | 'b'; c: Cursor } {
   const m = /^([fb])\/(\d{16})(\d{20})(\d{6})$/.exec(token);
-  if (!m) throw new AwsError('InvalidParameterException', 'The specified nextToken is invalid.');
-  return { dir: m[1] as 'f' | 'b', c: { timestamp: Number(m[2]), seq: Number(m[3]), idx: Number(m[4]) } };
+  // A forged 20-digit seq beyond UInt64/2^53 used to reach the engine and answer 500: refuse it as a bad token.
+  const c = { timestamp: Number(m?.[2]), seq: Number(m?.[3]), idx: Number(m?.[4]) };
+  if (!m || !Number.isSafeInteger(c.timestamp) || !Number.isSafeInteger(c.seq)) throw new AwsError('InvalidParameterException', 'The specified nextToken is invalid.');
+  return { dir: m[1] as 'f' | 'b', c };
 }
 const START: Cursor = { timestamp: 0, seq: 0, idx: 0 };
 
@@ -113,7 +115,7 @@ function eventId(e: StoredEvent): string {
 
 export const FilterLogEvents: Handler = async (input, ctx) => {
   const v = new Validator(input);
-  const names = v.array<string>('logStreamNames', { min: 1, max: 100 });
+  const names = v.array<string>('logStreamNames', { min: 1, max: 100, of: 'string' });
   const prefix = v.string('logStreamNamePrefix', LOG_STREAM_NAME);
   const start = v.integer('startTime', { min: 0 });
   const end = v.integer('endTime', { min: 0 });
@@ -135,7 +137,8 @@ export const FilterLogEvents: Handler = async (input, ctx) => {
   let after: FilterToken | undefined;
   if (token) {
     try { after = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as FilterToken; } catch { after = undefined; }
-    if (!after || ![after.t, after.i, after.s, after.x].every(Number.isInteger)) throw new AwsError('InvalidParameterException', 'The specified nextToken is invalid.');
+    // Non-negative safe integers only (x is a UInt32 index): a forged token with 1e300 or -1 used to answer 500 from the engine.
+    if (!after || typeof after !== 'object' || ![after.t, after.i, after.s, after.x].every((n) => Number.isSafeInteger(n) && n >= 0) || after.x > 0xffffffff) throw new AwsError('InvalidParameterException', 'The specified nextToken is invalid.');
   }
   let streams = [...g.streams.values()];
   if (names) streams = streams.filter((s) => names.includes(s.name));

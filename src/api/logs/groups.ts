@@ -77,9 +77,9 @@ export const DescribeLogGroups: Handler = async (input, ctx) => {
   const limit = v.integer('limit', { min: 1, max: 50 }) ?? 50;
   const token = v.string('nextToken', { min: 1 });
   const cls = v.string('logGroupClass', { enum: ['STANDARD', 'INFREQUENT_ACCESS', 'DELIVERY'] });
-  const identifiers = v.array<string>('logGroupIdentifiers', { min: 1, max: 50 });
+  const identifiers = v.array<string>('logGroupIdentifiers', { min: 1, max: 50, of: 'string' });
   v.boolean('includeLinkedAccounts');
-  v.array('accountIdentifiers', { max: 20 });
+  v.array('accountIdentifiers', { max: 20, of: 'string' });
   v.done();
   if (prefix !== undefined && pattern !== undefined) throw new AwsError('InvalidParameterException', 'LogGroup name prefix and LogGroup name pattern are mutually exclusive parameters.');
   const after = token ? decodeToken(token) : undefined;
@@ -146,7 +146,7 @@ export const TagResource: Handler = async (input, ctx) => {
 export const UntagResource: Handler = async (input, ctx) => {
   const v = new Validator(input);
   const arn = v.string('resourceArn', { required: true, min: 1, max: 1011 });
-  const keys = v.array<string>('tagKeys', { required: true, min: 0, max: 50 });
+  const keys = v.array<string>('tagKeys', { required: true, min: 0, max: 50, of: 'string' });
   v.done();
   const g = groupFromArn(arn!, ctx);
   const next = { ...g.tags };
@@ -177,7 +177,7 @@ export const TagLogGroup: Handler = async (input, ctx) => {
 export const UntagLogGroup: Handler = async (input, ctx) => {
   const v = new Validator(input);
   const name = v.string('logGroupName', { required: true, ...LOG_GROUP_NAME });
-  const keys = v.array<string>('tags', { required: true, min: 1 });
+  const keys = v.array<string>('tags', { required: true, min: 1, of: 'string' });
   v.done();
   const g = ctx.store.meta.groups.get(name!);
   if (!g) throw notFoundGroup();
