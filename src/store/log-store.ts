@@ -42,6 +42,12 @@ export class StoreOverloadedError extends Error {
   constructor() { super('Rate exceeded'); }
 }
 
+/** True when the engine process died (the restart path replays the WAL), as opposed to refusing data. */
+function isEngineGone(e: unknown): boolean {
+  const m = String((e as Error)?.message ?? '');
+  return m.includes('engine process') || m.includes('engine is closed');
+}
+
 /** One column value as JSONEachRow text. */
 function columnsJson(cols: Record<string, string | number | boolean | null>): string {
   let out = '';
@@ -120,7 +126,14 @@ export class LogStore {
       let bytes = 0;
       const chunk: WalRecord[] = [];
       while (i < replay.length && (replay[i].header.table ?? EVENTS_TABLE) === table && (chunk.length === 0 || bytes + replay[i].body.length < INSERT_MAX_BYTES)) { bytes += replay[i].body.length; chunk.push(replay[i++]); }
-      if (this.tables.has(table)) await this.engine.insert({ table, values: Buffer.concat(chunk.map((r) => r.body)), format: 'JSONEachRow' });
+      if (!this.tables.has(table)) continue;
+      try {
+        await this.engine.insert({ table, values: Buffer.concat(chunk.map((r) => r.body)), format: 'JSONEachRow' });
+      } catch (e) {
+        if (isEngineGone(e)) throw e;
+        // A record the engine refuses was never acknowledged; it must not block every later start.
+        await this.insertEach(table, chunk);
+      }
     }
     for (const r of records) this.rememberBatch(r.header);
     this.applied = this.seq;
@@ -263,12 +276,36 @@ export class LogStore {
           this.applied = batch[batch.length - 1].header.seq;
           for (const b of batch) b.done();
         } catch (e) {
-          for (const b of batch) b.done(e as Error);
+          if (this.recovering || isEngineGone(e)) { for (const b of batch) b.done(e as Error); continue; }
+          // One bad record must not fail the others it was coalesced with: insert them one by one.
+          const failed = await this.insertEach(table, batch.map((b) => ({ header: b.header, body: b.body })));
+          this.applied = batch[batch.length - 1].header.seq;
+          for (const b of batch) b.done(failed.get(b.header.seq));
         }
       }
     } finally {
       this.inserting = false;
     }
+  }
+
+  /**
+   * Inserts records one at a time after a combined insert failed, first removing anything the
+   * failed insert may have left. Records the engine still refuses are set aside in
+   * `refused-records.jsonl` (they were never acknowledged). Returns the errors by seq.
+   */
+  private async insertEach(table: string, recs: { header: WalHeader; body: Buffer }[]): Promise<Map<number, Error>> {
+    const failed = new Map<number, Error>();
+    await this.engine.command({ query: `DELETE FROM ${table} WHERE seq IN {seqs:Array(UInt64)}`, query_params: { seqs: recs.map((r) => r.header.seq) } });
+    for (const r of recs) {
+      try {
+        await this.engine.insert({ table, values: r.body, format: 'JSONEachRow' });
+      } catch (e) {
+        if (isEngineGone(e)) throw e;
+        failed.set(r.header.seq, e as Error);
+        appendFileSync(join(this.dir, 'refused-records.jsonl'), JSON.stringify({ seq: r.header.seq, groupId: r.header.groupId, streamId: r.header.streamId, count: r.header.count, error: String((e as Error).message).slice(0, 500) }) + '\n');
+      }
+    }
+    return failed;
   }
 
   private async rebuildStats(): Promise<void> {

@@ -119,3 +119,31 @@ test('a group of a known format stores typed hot columns in its own table, and r
   await s.close();
   rmSync(dir, { recursive: true, force: true });
 });
+
+test('a record the engine refuses fails alone, never the batches coalesced with it, and never blocks a restart', { timeout: 60_000 }, async () => {
+  const dir = tempDir('tw-store-');
+  let s = await open(dir);
+  const g = s.meta.createGroup('/g', Date.now(), 'STANDARD', {});
+  const st = s.meta.createStream(g, 'st', Date.now());
+  const now = Date.now();
+  // A lone UTF-16 surrogate is not valid UTF-8 for the engine: that batch is refused.
+  const results = await Promise.allSettled([
+    s.append(g, st, [{ timestamp: now, message: 'good one' }], 'ok1'),
+    s.append(g, st, [{ timestamp: now, message: 'bad \ud800 record' }], 'bad'),
+    s.append(g, st, [{ timestamp: now, message: 'good two' }], 'ok2'),
+  ]);
+  const bad = results[1].status === 'rejected';
+  assert.equal(results[0].status, 'fulfilled');
+  assert.equal(results[2].status, 'fulfilled');
+  const stored = (await messages(s, g.id)).sort();
+  assert.deepEqual(stored.filter((m) => m.startsWith('good')), ['good one', 'good two']);
+  await s.close();
+  // Restart replays the WAL from the checkpoint: forcing a full replay must skip the refused record.
+  writeFileSync(join(dir, 'store', 'checkpoint.json'), JSON.stringify({ seq: 0 }));
+  s = await open(dir);
+  const again = (await messages(s, g.id)).sort();
+  assert.deepEqual(again.filter((m) => m.startsWith('good')), ['good one', 'good two']);
+  assert.equal(again.length, bad ? 2 : 3);
+  await s.close();
+  rmSync(dir, { recursive: true, force: true });
+});
