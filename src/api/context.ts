@@ -1,9 +1,16 @@
 /** What every API handler receives: the stores and who is calling from where. */
 import type { Logger } from 'pino';
 import type { LogStore } from '../store/log-store.js';
+import type { QueryManager } from '../query/query-manager.js';
+import type { SavedQueries } from '../store/saved-queries.js';
+import type { MetricStore } from '../metrics/store.js';
 
 export interface ServiceContext {
   store: LogStore;
+  queries: QueryManager;
+  savedQueries: SavedQueries;
+  /** CloudWatch metrics (PutMetricData, GetMetricStatistics, ListMetrics, GetMetricData). */
+  metrics: MetricStore;
   accountId: string;
   log: Logger;
 }

@@ -14,6 +14,8 @@ import type { CallContext, Handler, ServiceContext } from './context.js';
 import { LOGS_TARGET_PREFIX, logsOperations } from './logs/index.js';
 import { ingestLines } from '../ingest/native-ingest.js';
 import { serveStatic } from './static-files.js';
+import { createProtocolHandler } from './protocols/index.js';
+import { CLOUDWATCH_BODY_LIMITS, cloudwatchService } from './cloudwatch/index.js';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -85,6 +87,8 @@ async function authenticate(req: IncomingMessage, url: URL, body: Buffer, opts: 
 
 export function createApiServer(opts: ApiOptions): Server {
   const services: Record<string, Record<string, Handler>> = { [LOGS_TARGET_PREFIX]: logsOperations };
+  // CloudWatch metrics over awsQuery, AWS JSON 1.0 and RPC v2 CBOR (src/api/protocols/, docs/metrics.md).
+  const protocols = createProtocolHandler({ services: [cloudwatchService], authenticate: (r, u, b) => authenticate(r, u, b, opts), context: opts, maxBodyBytes: CLOUDWATCH_BODY_LIMITS });
 
   async function handleAws(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<void> {
     const started = Date.now();
@@ -167,6 +171,8 @@ export function createApiServer(opts: ApiOptions): Server {
       sendJson(res, 400, { __type: 'InvalidParameterException', message: 'The request target is not a valid URL.' }, requestId, 'application/json');
       return;
     }
+    const protocol = protocols.match(req, url);
+    if (protocol) { void protocols.handle(protocol, req, res, url, requestId); return; }
     if (url.pathname === '/' && req.method === 'POST') { void handleAws(req, res, url, requestId); return; }
     if (url.pathname.startsWith('/api/')) { void handleNative(req, res, url, requestId); return; }
     if (url.pathname === '/health') { sendJson(res, 200, { status: 'ok' }, requestId, 'application/json'); return; }

@@ -6,6 +6,7 @@ import type { LogStore } from '../store/log-store.js';
 import { AwsError, notFoundGroup } from '../api/errors.js';
 import { batchHash, checkBatch, MAX_EVENT_BYTES, type LogEventInput } from './log-batch.js';
 import { chunkEvents, linesToEvents } from './lines.js';
+import { runProcessors } from './processors.js';
 
 export interface NativeIngestResult {
   logGroupName: string;
@@ -49,7 +50,8 @@ export async function ingestLines(store: LogStore, o: { group: string; stream: s
     }
     if (accepted.length) {
       result.ingested += accepted.length;
-      appends.push(store.append(g, s, accepted, batchHash(g.id, s.id, chunk)));
+      // Post-append processors (EMF metrics, later metric filters) see each durable, non-duplicate chunk.
+      appends.push(store.append(g, s, accepted, batchHash(g.id, s.id, chunk)).then((r) => (r.duplicate ? undefined : runProcessors(store, { group: g, stream: s, events: accepted }))));
     }
   }
   // All chunks are pipelined through one group commit; the answer waits for every one.

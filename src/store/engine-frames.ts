@@ -29,16 +29,21 @@ export function writeFrame(out: Writable, header: FrameHeader, body?: Uint8Array
 export function readFrames(input: Readable, onFrame: (header: FrameHeader, body: Buffer) => void): void {
   let chunks: Buffer[] = [];
   let buffered = 0;
+  // Bytes the frame being received needs in all: chunks are joined once it has arrived, not on every read
+  // (joining on every 64 KiB read made receiving a large insert frame quadratic).
+  let needed = 8;
   input.on('data', (chunk: Buffer) => {
     chunks.push(chunk);
     buffered += chunk.length;
     for (;;) {
-      if (buffered < 8) return;
+      if (buffered < needed) return;
       let buf = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, buffered);
       chunks = [buf];
       const hl = buf.readUInt32LE(0);
       const bl = buf.readUInt32LE(4);
-      if (buffered < 8 + hl + bl) return;
+      needed = 8 + hl + bl;
+      if (buffered < needed) return;
+      needed = 8;
       const header = JSON.parse(buf.subarray(8, 8 + hl).toString('utf8')) as FrameHeader;
       const body = buf.subarray(8 + hl, 8 + hl + bl);
       buf = buf.subarray(8 + hl + bl);

@@ -4,8 +4,9 @@ import { AwsError } from '../errors.js';
 import { LOG_GROUP_NAME, LOG_STREAM_NAME, Validator } from '../validate.js';
 import { resolveGroup, resolveStream } from './resolve.js';
 import { batchHash, checkBatch, type LogEventInput } from '../../ingest/log-batch.js';
+import { runProcessors } from '../../ingest/processors.js';
 import type { Cursor, StoredEvent } from '../../store/log-store.js';
-import { compileTermPatternSql, FilterPatternError, parseTermPattern } from '../../query/patterns/term-pattern.js';
+import { compileSql, FilterPatternError, parse as parseFilterPattern, type SqlPredicate } from '../../query/patterns/filter-pattern.js';
 
 const PAGE_BYTES = 1_048_576;
 
@@ -43,6 +44,8 @@ export const PutLogEvents: Handler = async (input, ctx) => {
     const r = await ctx.store.append(g, s, accepted, batchHash(g.id, s.id, events), rejected as Record<string, number> | undefined);
     seq = r.seq;
     if (r.rejected) out.rejectedLogEventsInfo = r.rejected;
+    // Post-append processors (EMF metrics, later metric filters) see each durable batch once.
+    if (!r.duplicate) await runProcessors(ctx.store, { group: g, stream: s, events: accepted });
   } else if (rejected) {
     out.rejectedLogEventsInfo = rejected;
   }
@@ -127,9 +130,11 @@ export const FilterLogEvents: Handler = async (input, ctx) => {
   names?.forEach((n, i) => { if (typeof n !== 'string') throw new AwsError('SerializationException', `Unexpected value type for 'logStreamNames.${i + 1}': expected string`); });
   const g = resolveGroup(input, ctx, v)!;
   if (names && prefix !== undefined) throw new AwsError('InvalidParameterException', 'logStreamNames and logStreamNamePrefix are mutually exclusive');
-  let compiled: ReturnType<typeof compileTermPatternSql> = null;
+  let compiled: SqlPredicate | null = null;
   try {
-    compiled = compileTermPatternSql(parseTermPattern(pattern ?? ''));
+    const p = parseFilterPattern(pattern ?? '');
+    // The match-everything pattern needs no predicate (and no scan of message text).
+    if (p.kind !== 'all') compiled = compileSql(p);
   } catch (e) {
     if (e instanceof FilterPatternError) throw new AwsError('InvalidParameterException', e.message);
     throw e;
@@ -148,7 +153,7 @@ export const FilterLogEvents: Handler = async (input, ctx) => {
     streamIds: restricted ? streams.map((s) => s.id) : undefined,
     start, end,
     predicate: compiled?.sql,
-    predicateParams: compiled?.params,
+    predicateParams: compiled?.params as Record<string, unknown> | undefined,
     after: after ? { timestamp: after.t, ingestionTime: after.i, seq: after.s, idx: after.x } : undefined,
     limit,
   });

@@ -3,6 +3,8 @@ import type { Handler } from '../context.js';
 import * as groups from './groups.js';
 import * as streams from './streams.js';
 import * as events from './events.js';
+import * as queries from './queries.js';
+import * as metricFilterTest from './metric-filter-test.js';
 
 export const LOGS_TARGET_PREFIX = 'Logs_20140328';
 
@@ -12,4 +14,6 @@ export const logsOperations: Record<string, Handler> = {
   ...groupOps,
   ...streams,
   ...events,
+  ...queries,
+  ...metricFilterTest,
 };

@@ -186,7 +186,7 @@ function EventsPanel({ group, query }: { group: string; query: URLSearchParams }
             <SearchIcon />
             <input
               type="search" value={draft} placeholder="Filter events, e.g. ERROR -timeout"
-              title={'Plain terms must all occur; "quoted phrase", -term excludes, ?term means any of these. Case-sensitive.'} spellcheck={false} autoCapitalize="off"
+              title={'CloudWatch Logs filter pattern: terms must all occur ("quoted phrase", -term excludes, ?term any of); { $.field = "value" } for JSON; [a, b, ...] for space-delimited; %regex%. Case-sensitive.'} spellcheck={false} autoCapitalize="off"
               onInput={(e) => setDraft(e.currentTarget.value)} data-testid="events-filter"
             />
           </label>

@@ -1,0 +1,58 @@
+/**
+ * Finding documents as AWS hands them out: one finding, an array of findings, an API response
+ * (`{"findings":[…]}` / `{"Findings":[…]}`), EventBridge events (the finding in `detail`, or a list in
+ * `detail.findings`), one per line or pretty-printed. Shared by the GuardDuty and Security Hub formats.
+ */
+import type { ParseProblem } from './contract.js';
+import { readJsonDocuments } from './json-reader.js';
+import { clip, isObject } from './values.js';
+
+export interface FindingDoc {
+  finding: Record<string, unknown>;
+  /** The finding's own text when it was a whole line (kept as the message); otherwise the message is re-serialized. */
+  text?: string;
+  line: number;
+  /** EventBridge `time`, when the finding came in an event. */
+  eventTime?: string;
+}
+
+export interface FindingShape {
+  /** What the documents are called in problems, e.g. `GuardDuty finding`. */
+  what: string;
+  looksLike(o: Record<string, unknown>): boolean;
+}
+
+export function collectFindings(text: string, problems: ParseProblem[], shape: FindingShape): FindingDoc[] {
+  const out: FindingDoc[] = [];
+  const visit = (v: unknown, line: number, own: string | undefined, eventTime: string | undefined, depth: number): void => {
+    if (depth > 4) return;
+    if (Array.isArray(v)) {
+      for (const x of v) visit(x, line, undefined, eventTime, depth + 1);
+      return;
+    }
+    if (!isObject(v)) {
+      problems.push({ line, reason: `not a ${shape.what} (expected a JSON object)`, text: clip(own ?? JSON.stringify(v) ?? '') });
+      return;
+    }
+    if (shape.looksLike(v)) {
+      out.push({ finding: v, text: own, line, eventTime });
+      return;
+    }
+    if (isObject(v.detail) && (typeof v['detail-type'] === 'string' || typeof v.source === 'string')) {
+      const t = typeof v.time === 'string' ? v.time : undefined;
+      const d = v.detail;
+      if (Array.isArray(d.findings)) visit(d.findings, line, undefined, t, depth + 1);
+      else if (Array.isArray(d.Findings)) visit(d.Findings, line, undefined, t, depth + 1);
+      else visit(d, line, undefined, t, depth + 1);
+      return;
+    }
+    const list = Array.isArray(v.findings) ? v.findings : Array.isArray(v.Findings) ? v.Findings : undefined;
+    if (list) {
+      visit(list, line, undefined, eventTime, depth + 1);
+      return;
+    }
+    problems.push({ line, reason: `not a ${shape.what}`, text: clip(own ?? JSON.stringify(v)) });
+  };
+  for (const doc of readJsonDocuments(text, problems)) visit(doc.value, doc.line, doc.wholeLine || doc.compact ? doc.text : undefined, undefined, 0);
+  return out;
+}

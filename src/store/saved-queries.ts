@@ -1,0 +1,37 @@
+/** Saved Logs Insights queries (PutQueryDefinition), kept in one JSON file written atomically. */
+import { existsSync, readFileSync, writeFileSync, renameSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface QueryDefinition {
+  queryDefinitionId: string;
+  name: string;
+  queryString: string;
+  lastModified: number;
+  logGroupNames?: string[];
+  queryLanguage: string;
+}
+
+export class SavedQueries {
+  private readonly path: string;
+  private readonly defs = new Map<string, QueryDefinition>();
+
+  constructor(dir: string) {
+    this.path = join(dir, 'query-definitions.json');
+    if (existsSync(this.path)) for (const d of JSON.parse(readFileSync(this.path, 'utf8')) as QueryDefinition[]) this.defs.set(d.queryDefinitionId, d);
+  }
+
+  get(id: string): QueryDefinition | undefined { return this.defs.get(id); }
+  list(): QueryDefinition[] { return [...this.defs.values()]; }
+
+  put(d: QueryDefinition): void { this.defs.set(d.queryDefinitionId, d); this.save(); }
+  delete(id: string): boolean { const had = this.defs.delete(id); if (had) this.save(); return had; }
+
+  private save(): void {
+    const tmp = this.path + '.tmp';
+    writeFileSync(tmp, JSON.stringify(this.list(), null, 1));
+    const fd = openSync(tmp, 'r');
+    fsyncSync(fd);
+    closeSync(fd);
+    renameSync(tmp, this.path);
+  }
+}
