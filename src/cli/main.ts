@@ -5,6 +5,7 @@ import { registerGroups } from './groups.js';
 import { registerStreams } from './streams.js';
 import { registerIngest } from './ingest.js';
 import { registerEvents } from './events.js';
+import { registerQuery } from './query.js';
 import { describeError } from './errors.js';
 
 const program = new Command();
@@ -23,6 +24,7 @@ registerGroups(program);
 registerStreams(program);
 registerIngest(program);
 registerEvents(program);
+registerQuery(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof CommanderError) {
