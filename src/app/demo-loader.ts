@@ -1,7 +1,12 @@
-/** Loads the deterministic demo dataset into an empty store (the `--demo` start). */
-import type { LogStore } from '../store/log-store.js';
+/**
+ * Loads the deterministic demo dataset into an empty store (the `--demo` start). Groups whose events are a
+ * known AWS log format (CloudTrail, VPC Flow, Route 53) get that format's table and typed columns, exactly as
+ * an import of the same records would.
+ */
+import type { LogStore, InputEvent } from '../store/log-store.js';
 import { chunkEvents } from '../ingest/lines.js';
 import { batchHash } from '../ingest/log-batch.js';
+import { detectMessageFormat } from '../sources/registry.js';
 
 const HOUR = 3600_000;
 
@@ -11,12 +16,17 @@ export async function loadDemoData(store: LogStore, now = Date.now()): Promise<n
   const { generateDemoDataset } = await import('../demo/dataset.js');
   let total = 0;
   for (const group of generateDemoDataset({ endTime })) {
-    const g = store.meta.groups.get(group.name) ?? store.meta.createGroup(group.name, endTime - 7 * 24 * HOUR, 'STANDARD', { source: 'demo' });
+    const sample = group.streams.find((s) => s.events.length)?.events[0]?.message;
+    const format = sample ? detectMessageFormat(sample) : undefined;
+    const g = store.meta.groups.get(group.name) ?? store.meta.createGroup(group.name, endTime - 7 * 24 * HOUR, 'STANDARD', { source: 'demo' }, undefined, format?.table);
     if (group.retentionInDays) store.meta.setRetention(g, group.retentionInDays);
     for (const stream of group.streams) {
       const s = g.streams.get(stream.name) ?? store.meta.createStream(g, stream.name, endTime - 7 * 24 * HOUR);
+      const events: InputEvent[] = format
+        ? stream.events.map((e) => ({ ...e, columns: format.parse(e.message).events[0]?.columns }))
+        : stream.events;
       const appends: Promise<unknown>[] = [];
-      for (const chunk of chunkEvents(stream.events)) {
+      for (const chunk of chunkEvents(events)) {
         appends.push(store.append(g, s, chunk, batchHash(g.id, s.id, chunk)));
         total += chunk.length;
       }

@@ -52,14 +52,14 @@ export const StartQuery: Handler = async (input, ctx) => {
   const groups: QueryLogGroup[] = requested.map((n) => {
     const g = ctx.store.meta.groups.get(n);
     if (!g) throw notFoundGroup();
-    return { id: g.id, name: g.name, logGroupClass: g.logGroupClass };
+    return { id: g.id, name: g.name, logGroupClass: g.logGroupClass, table: ctx.store.tableOf(g) };
   });
   await validateQueryText(queryString!);
   try {
     const rec = ctx.queries.start({
       queryString: queryString!,
       groups,
-      allGroups: () => [...ctx.store.meta.groups.values()].map((g) => ({ id: g.id, name: g.name, logGroupClass: g.logGroupClass })),
+      allGroups: () => [...ctx.store.meta.groups.values()].map((g) => ({ id: g.id, name: g.name, logGroupClass: g.logGroupClass, table: ctx.store.tableOf(g) })),
       startMs: startTime! * 1000,
       endMs: endTime! * 1000 + 999,
       limit,
