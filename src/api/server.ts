@@ -13,6 +13,7 @@ import { dispatchJson, newRequestId, sendAwsError, sendJson } from './aws-json.j
 import type { CallContext, Handler, ServiceContext } from './context.js';
 import { LOGS_TARGET_PREFIX, logsOperations } from './logs/index.js';
 import { ingestLines } from '../ingest/native-ingest.js';
+import { exportOcsfRequest } from './export-ocsf.js';
 import { serveStatic } from './static-files.js';
 import { createProtocolHandler } from './protocols/index.js';
 import { CLOUDWATCH_BODY_LIMITS, cloudwatchService } from './cloudwatch/index.js';
@@ -128,6 +129,12 @@ export function createApiServer(opts: ApiOptions): Server {
           return;
         }
         json(200, { token: bearerToken(key), accessKeyId: key.accessKeyId, user: key.user, region: opts.defaultRegion, accountId: opts.accountId });
+        return;
+      }
+      if (url.pathname === '/api/v1/export/ocsf' && req.method === 'POST') {
+        const raw = await readBody(req, 64 * 1024);
+        await authenticate(req, url, raw, opts);
+        json(200, await exportOcsfRequest(raw, opts));
         return;
       }
       const m = /^\/api\/v1\/ingest\/(.+)$/.exec(url.pathname);

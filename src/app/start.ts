@@ -15,6 +15,12 @@ import { AccessKeyStore, type AccessKey } from '../auth/access-keys.js';
 import { createApiServer } from '../api/server.js';
 import { SelfLogSink } from './self-log.js';
 import { loadDemoData } from './demo-loader.js';
+import { QueryManager } from '../query/query-manager.js';
+import { SavedQueries } from '../store/saved-queries.js';
+import { SOURCE_FORMATS } from '../sources/registry.js';
+import { MetricStore } from '../metrics/store.js';
+import { emfProcessor } from '../metrics/emf.js';
+import { registerProcessor } from '../ingest/processors.js';
 
 export interface ServeOptions {
   dataDir: string;
@@ -40,6 +46,8 @@ export interface RunningServer {
   adminKey: AccessKey;
   generatedKey: AccessKey | null;
   log: Logger;
+  /** CloudWatch metrics (docs/metrics.md). */
+  metrics: MetricStore;
   enginePid?: number;
   close(): Promise<void>;
 }
@@ -66,17 +74,27 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   let embedded: EmbeddedEngine | undefined;
   if (o.engineUrl) engine = new RemoteEngine(o.engineUrl);
   else engine = embedded = new EmbeddedEngine({ dataDir: join(dataDir, 'engine'), memoryBytes: o.engineMemoryBytes });
-  const store = new LogStore(join(dataDir, 'store'), engine);
+  // Every log format's table (src/sources/registry.ts), so imported events get their typed columns.
+  const store = new LogStore(join(dataDir, 'store'), engine, SOURCE_FORMATS.map((f) => ({ name: f.table, columns: f.columns.map((c) => ({ name: c.name, type: c.type })) })));
   await store.open();
   embedded?.on('restart', (err: Error) => {
     log.error({ err: err.message }, 'engine process died; restarted, replaying the write-ahead log');
     store.recoverAfterEngineRestart().then(() => log.info('engine recovery complete'), (e: unknown) => log.error({ err: String(e) }, 'engine recovery failed'));
   });
 
+  // CloudWatch metrics on the same engine, with a background rollup/retention job (docs/metrics.md);
+  // EMF log events become metrics through a post-append processor.
+  const metrics = new MetricStore(join(dataDir, 'metrics'), engine, { log });
+  await metrics.init();
+  metrics.startBackground();
+  registerProcessor(store, emfProcessor(metrics), { name: 'emf', onError: (e) => log.warn({ err: String(e) }, 'EMF metric extraction failed') });
+
   const keys = new AccessKeyStore(dataDir);
   const accountId = o.accountId ?? process.env.TRAILWATCH_ACCOUNT_ID ?? '000000000000';
   const region = o.region ?? process.env.AWS_REGION ?? 'us-east-1';
-  const server = createApiServer({ store, accountId, log, keys, consoleDir: consoleDir(), defaultRegion: region });
+  const queries = new QueryManager(engine, async () => (await import('../query/insights/index.js')).runInsightsQuery);
+  const savedQueries = new SavedQueries(join(dataDir, 'store'));
+  const server = createApiServer({ store, queries, savedQueries, metrics, accountId, log, keys, consoleDir: consoleDir(), defaultRegion: region });
   const host = o.host ?? '127.0.0.1';
   await new Promise<void>((res, rej) => { server.once('error', rej); server.listen(o.port ?? 4566, host, () => res()); });
   const port = (server.address() as AddressInfo).port;
@@ -96,11 +114,13 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   log.info({ url, dataDir, engine: o.engineUrl ? 'remote' : 'embedded' }, 'trailwatch listening');
 
   return {
-    url, port, store, keys, adminKey: keys.first(), generatedKey: keys.generated, log, enginePid: embedded?.pid,
+    url, port, store, keys, adminKey: keys.first(), generatedKey: keys.generated, log, metrics, enginePid: embedded?.pid,
     async close() {
       clearInterval(retention);
       await new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); });
+      await queries.close();
       await sink.detach();
+      await metrics.close();
       await store.close();
     },
   };

@@ -113,6 +113,12 @@ export class LogsClient {
     return this.parse<IngestResult>(res);
   }
 
+  /** POSTs a JSON body to a native API path (e.g. `/api/v1/export/ocsf`), signed like every request. */
+  async native<T = Record<string, unknown>>(path: string, input: object): Promise<T> {
+    const res = await this.send('POST', `${this.basePath}${path}`, {}, { 'content-type': 'application/json' }, Buffer.from(JSON.stringify(input)), false);
+    return this.parse<T>(res);
+  }
+
   /** Lets the process exit (closes idle keep-alive sockets). */
   close(): void { this.agent.destroy(); }
 

@@ -6,6 +6,7 @@ import { registerStreams } from './streams.js';
 import { registerIngest } from './ingest.js';
 import { registerEvents } from './events.js';
 import { registerQuery } from './query.js';
+import { registerExport } from './export.js';
 import { describeError } from './errors.js';
 
 const program = new Command();
@@ -25,6 +26,7 @@ registerStreams(program);
 registerIngest(program);
 registerEvents(program);
 registerQuery(program);
+registerExport(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof CommanderError) {
