@@ -17,6 +17,8 @@ import { exportOcsfRequest } from './export-ocsf.js';
 import { serveStatic } from './static-files.js';
 import { createProtocolHandler } from './protocols/index.js';
 import { CLOUDWATCH_BODY_LIMITS, cloudwatchService } from './cloudwatch/index.js';
+import { handleImportRoutes } from './import/index.js';
+import type { ImportService } from '../sources/import/importer.js';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -29,6 +31,8 @@ const MAX_INFLATED_BYTES = 64 * 1024 * 1024;
 export interface ApiOptions extends ServiceContext {
   keys: AccessKeyStore;
   consoleDir?: string;
+  /** Object import, S3 notifications and the Firehose endpoint (src/api/import). */
+  importer?: ImportService;
   defaultRegion: string;
 }
 
@@ -181,6 +185,8 @@ export function createApiServer(opts: ApiOptions): Server {
     const protocol = protocols.match(req, url);
     if (protocol) { void protocols.handle(protocol, req, res, url, requestId); return; }
     if (url.pathname === '/' && req.method === 'POST') { void handleAws(req, res, url, requestId); return; }
+    // Import and Firehose routes (docs/import.md).
+    if (opts.importer && handleImportRoutes(req, res, url, requestId, { importer: opts.importer, keys: opts.keys, log: opts.log })) return;
     if (url.pathname.startsWith('/api/')) { void handleNative(req, res, url, requestId); return; }
     if (url.pathname === '/health') { sendJson(res, 200, { status: 'ok' }, requestId, 'application/json'); return; }
     if ((req.method === 'GET' || req.method === 'HEAD') && opts.consoleDir) { serveStatic(opts.consoleDir, url.pathname, req, res); return; }

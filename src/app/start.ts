@@ -17,7 +17,8 @@ import { SelfLogSink } from './self-log.js';
 import { loadDemoData } from './demo-loader.js';
 import { QueryManager } from '../query/query-manager.js';
 import { SavedQueries } from '../store/saved-queries.js';
-import { SOURCE_FORMATS } from '../sources/registry.js';
+import { ImportService, formatTableSpecs } from '../sources/import/importer.js';
+import { loadImportConfig } from '../sources/import/config.js';
 import { MetricStore } from '../metrics/store.js';
 import { emfProcessor } from '../metrics/emf.js';
 import { registerProcessor } from '../ingest/processors.js';
@@ -36,6 +37,8 @@ export interface ServeOptions {
   engineMemoryBytes?: number;
   quiet?: boolean;
   retentionIntervalMs?: number;
+  /** Import configuration file (default `<data>/import.json`, or TRAILWATCH_IMPORT_CONFIG). */
+  importConfig?: string;
 }
 
 export interface RunningServer {
@@ -75,7 +78,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   if (o.engineUrl) engine = new RemoteEngine(o.engineUrl);
   else engine = embedded = new EmbeddedEngine({ dataDir: join(dataDir, 'engine'), memoryBytes: o.engineMemoryBytes });
   // Every log format's table (src/sources/registry.ts), so imported events get their typed columns.
-  const store = new LogStore(join(dataDir, 'store'), engine, SOURCE_FORMATS.map((f) => ({ name: f.table, columns: f.columns.map((c) => ({ name: c.name, type: c.type })) })));
+  const store = new LogStore(join(dataDir, 'store'), engine, formatTableSpecs());
   await store.open();
   embedded?.on('restart', (err: Error) => {
     log.error({ err: err.message }, 'engine process died; restarted, replaying the write-ahead log');
@@ -94,7 +97,8 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const region = o.region ?? process.env.AWS_REGION ?? 'us-east-1';
   const queries = new QueryManager(engine, async () => (await import('../query/insights/index.js')).runInsightsQuery);
   const savedQueries = new SavedQueries(join(dataDir, 'store'));
-  const server = createApiServer({ store, queries, savedQueries, metrics, accountId, log, keys, consoleDir: consoleDir(), defaultRegion: region });
+  const importer = new ImportService(store, { dataDir, accountId, region, log, config: loadImportConfig(dataDir, o.importConfig) });
+  const server = createApiServer({ store, queries, savedQueries, metrics, accountId, log, keys, consoleDir: consoleDir(), defaultRegion: region, importer });
   const host = o.host ?? '127.0.0.1';
   await new Promise<void>((res, rej) => { server.once('error', rej); server.listen(o.port ?? 4566, host, () => res()); });
   const port = (server.address() as AddressInfo).port;
@@ -120,6 +124,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       await new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); });
       await queries.close();
       await sink.detach();
+      await importer.close();
       await metrics.close();
       await store.close();
     },

@@ -7,6 +7,7 @@ import { registerIngest } from './ingest.js';
 import { registerEvents } from './events.js';
 import { registerQuery } from './query.js';
 import { registerExport } from './export.js';
+import { registerImport } from './import.js';
 import { describeError } from './errors.js';
 
 const program = new Command();
@@ -27,6 +28,7 @@ registerIngest(program);
 registerEvents(program);
 registerQuery(program);
 registerExport(program);
+registerImport(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof CommanderError) {
