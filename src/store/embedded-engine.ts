@@ -47,7 +47,7 @@ export class EmbeddedEngine extends EventEmitter implements Engine {
     const { script, execArgv } = childEntry();
     const child = spawn(process.execPath, [...execArgv, '--max-old-space-size=512', script, this.opts.dataDir], {
       stdio: ['ignore', 'inherit', 'inherit', 'pipe', 'pipe'],
-      env: { ...process.env, TRAILWATCH_ENGINE_MEMORY_BYTES: String(this.opts.memoryBytes ?? 4 * 1024 ** 3) },
+      env: { ...process.env, TRAILWATCH_ENGINE_MEMORY_BYTES: String(this.opts.memoryBytes ?? process.env.TRAILWATCH_ENGINE_MEMORY_BYTES ?? 3 * 1024 ** 3) },
     });
     this.child = child;
     this.out = child.stdio[3] as Writable;
