@@ -19,6 +19,8 @@ import { ingestSuite } from './suites/native-ingest.js';
 import { fileSuite } from './suites/file-ingest.js';
 import { readSuite } from './suites/read.js';
 import { transportSuite } from './suites/transport.js';
+import { run as runFilterPatterns } from './filter-patterns.js';
+import { run as runImport } from './import.js';
 
 type Suite = (ctx: Context) => Promise<void>;
 const SUITES: Record<string, Suite> = {
@@ -27,6 +29,9 @@ const SUITES: Record<string, Suite> = {
   ingest: ingestSuite,
   file: fileSuite,
   read: readSuite,
+  // These print their own tables (each with its own same-run baseline).
+  patterns: async () => { await runFilterPatterns(); },
+  import: async () => { await runImport(); },
 };
 /** Diagnostics, run only when named: they explain the figures rather than being targets. */
 const EXTRA: Record<string, Suite> = {
