@@ -35,7 +35,7 @@ async function handle(h: FrameHeader, body: Buffer): Promise<void> {
   try {
     if (h.op === 'insert') {
       // The raw buffer goes to the engine's parser; JS never builds objects from it.
-      await session.insert({ table: h.table!, values: body, format: 'JSONEachRow' });
+      await session.insert({ table: h.table!, values: body, format: 'JSONEachRow', settings: { materialize_skip_indexes_on_insert: 0 } });
       reply({ id: h.id, ok: true });
     } else if (h.op === 'query' || h.op === 'command') {
       const opts = { format: 'JSONEachRow' };
