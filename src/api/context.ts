@@ -4,6 +4,7 @@ import type { LogStore } from '../store/log-store.js';
 import type { QueryManager } from '../query/query-manager.js';
 import type { SavedQueries } from '../store/saved-queries.js';
 import type { MetricStore } from '../metrics/store.js';
+import type { MetricFilterStore } from '../metrics/metric-filters.js';
 
 export interface ServiceContext {
   store: LogStore;
@@ -11,6 +12,8 @@ export interface ServiceContext {
   savedQueries: SavedQueries;
   /** CloudWatch metrics (PutMetricData, GetMetricStatistics, ListMetrics, GetMetricData). */
   metrics: MetricStore;
+  /** Metric filters on log groups (PutMetricFilter), applied to every durable batch. */
+  metricFilters: MetricFilterStore;
   accountId: string;
   log: Logger;
 }

@@ -22,6 +22,7 @@ import { loadImportConfig } from '../sources/import/config.js';
 import { MetricStore } from '../metrics/store.js';
 import { emfProcessor } from '../metrics/emf.js';
 import { registerProcessor } from '../ingest/processors.js';
+import { MetricFilterStore } from '../metrics/metric-filters.js';
 
 export interface ServeOptions {
   dataDir: string;
@@ -90,6 +91,11 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const metrics = new MetricStore(join(dataDir, 'metrics'), engine, { log });
   await metrics.init();
   metrics.startBackground();
+  const metricFilters = new MetricFilterStore(join(dataDir, 'metrics'));
+  registerProcessor(store, async (batch) => {
+    const datums = metricFilters.evaluate(batch.group.name, batch.events);
+    if (datums.length) await metrics.put(datums);
+  }, { name: 'metric-filters', onError: (e) => log.warn({ err: String(e) }, 'metric filter evaluation failed') });
   registerProcessor(store, emfProcessor(metrics), { name: 'emf', onError: (e) => log.warn({ err: String(e) }, 'EMF metric extraction failed') });
 
   const keys = new AccessKeyStore(dataDir);
@@ -98,7 +104,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const queries = new QueryManager(engine, async () => (await import('../query/insights/index.js')).runInsightsQuery);
   const savedQueries = new SavedQueries(join(dataDir, 'store'));
   const importer = new ImportService(store, { dataDir, accountId, region, log, config: loadImportConfig(dataDir, o.importConfig) });
-  const server = createApiServer({ store, queries, savedQueries, metrics, accountId, log, keys, consoleDir: consoleDir(), defaultRegion: region, importer });
+  const server = createApiServer({ store, queries, savedQueries, metrics, metricFilters, accountId, log, keys, consoleDir: consoleDir(), defaultRegion: region, importer });
   const host = o.host ?? '127.0.0.1';
   await new Promise<void>((res, rej) => { server.once('error', rej); server.listen(o.port ?? 4566, host, () => res()); });
   const port = (server.address() as AddressInfo).port;

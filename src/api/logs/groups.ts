@@ -26,7 +26,7 @@ function describe(g: GroupMeta, ctx: CallContext): Record<string, unknown> {
   const out: Record<string, unknown> = {
     logGroupName: g.name,
     creationTime: g.creationTime,
-    metricFilterCount: 0,
+    metricFilterCount: ctx.metricFilters.count(g.name),
     arn: groupArn(ctx, g.name),
     storedBytes,
     logGroupClass: g.logGroupClass,
@@ -65,6 +65,7 @@ export const DeleteLogGroup: Handler = async (input, ctx) => {
   const g = ctx.store.meta.groups.get(name!);
   if (!g) throw notFoundGroup();
   ctx.store.meta.deleteGroup(g);
+  ctx.metricFilters.deleteGroup(g.name);
   // Rows of a deleted group are invisible at once (queries select by group id); purge them in the background.
   ctx.store.deleteGroupData(g.id).catch((e: unknown) => ctx.log.warn({ err: String(e) }, 'purging deleted log group failed'));
   return {};

@@ -5,6 +5,7 @@ import * as streams from './streams.js';
 import * as events from './events.js';
 import * as queries from './queries.js';
 import * as metricFilterTest from './metric-filter-test.js';
+import * as metricFilters from './metric-filters.js';
 
 export const LOGS_TARGET_PREFIX = 'Logs_20140328';
 
@@ -16,4 +17,5 @@ export const logsOperations: Record<string, Handler> = {
   ...events,
   ...queries,
   ...metricFilterTest,
+  ...metricFilters,
 };
