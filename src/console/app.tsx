@@ -7,12 +7,14 @@ import { Logo } from './components/Logo';
 import { GroupsPage } from './pages/GroupsPage';
 import { GroupPage } from './pages/GroupPage';
 import { StreamPage } from './pages/StreamPage';
+import { ExplorePage } from './pages/ExplorePage';
 
 function titleOf(route: Route): string {
   switch (route.name) {
     case 'groups': return 'Log groups';
     case 'group': return route.group;
     case 'stream': return `${route.stream} · ${route.group}`;
+    case 'explore': return 'Log explorer';
     default: return 'Not found';
   }
 }
@@ -22,6 +24,7 @@ function routeKey(route: Route): string {
     case 'groups': return 'groups';
     case 'group': return `group:${route.group}`;
     case 'stream': return `stream:${route.group}:${route.stream}`;
+    case 'explore': return 'explore';
     default: return `404:${route.path}`;
   }
 }
@@ -82,7 +85,8 @@ export function App() {
       <header class="topbar" data-testid="app-header">
         <a class="brand" href={href.groups()}><Logo /> <span>Trailwatch</span></a>
         <nav class="topnav" aria-label="Main">
-          <a href={href.groups()} aria-current={route.name === 'groups' ? 'page' : undefined}>Log groups</a>
+          <a href={href.groups()} class="nav-groups" aria-current={route.name === 'groups' ? 'page' : undefined}>Log groups</a>
+          <a href={href.explore()} aria-current={route.name === 'explore' ? 'page' : undefined} data-testid="nav-explore">Explore</a>
         </nav>
         <div class="account">
           <span class="chip" title={`Account ${session.accountId}`}>{session.region}</span>
@@ -102,6 +106,7 @@ function Page({ route }: { route: Route }) {
     case 'groups': return <GroupsPage query={route.query} />;
     case 'group': return <GroupPage key={route.group} group={route.group} query={route.query} />;
     case 'stream': return <StreamPage key={`${route.group}\n${route.stream}`} group={route.group} stream={route.stream} />;
+    case 'explore': return <ExplorePage query={route.query} />;
     default:
       return (
         <section class="page">

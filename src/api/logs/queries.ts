@@ -12,7 +12,6 @@ import { QueryLimitError } from '../../query/query-manager.js';
 import { decodePointer } from '../../query/insights/pointer.js';
 import { flattenJson } from '../../query/json-fields.js';
 import { rows } from '../../store/engine.js';
-import { EVENTS_TABLE } from '../../store/schema.js';
 
 const MAX_QUERY_CHARS = 10_000;
 
@@ -128,7 +127,7 @@ export const GetLogRecord: Handler = async (input, ctx) => {
   const g = p ? ctx.store.meta.groupById(p.groupId) : undefined;
   if (!p || !g) throw new AwsError('InvalidParameterException', 'The specified logRecordPointer is invalid.');
   const found = await rows<{ log_stream: string; timestamp: string; ingestion_time: string; message: string }>(ctx.store.engine,
-    `SELECT log_stream, timestamp, ingestion_time, message FROM ${EVENTS_TABLE} WHERE group_id = {g:UInt64} AND stream_id = {s:UInt64} AND timestamp = {t:Int64} AND seq = {q:UInt64} AND idx = {i:UInt32} LIMIT 1`,
+    `SELECT log_stream, timestamp, ingestion_time, message FROM ${ctx.store.tableOf(g)} WHERE group_id = {g:UInt64} AND stream_id = {s:UInt64} AND timestamp = {t:Int64} AND seq = {q:UInt64} AND idx = {i:UInt32} LIMIT 1`,
     { g: p.groupId, s: p.streamId, t: p.timestamp, q: p.seq, i: p.idx });
   if (!found.length) throw new AwsError('ResourceNotFoundException', 'The specified log record does not exist.');
   const e = found[0];

@@ -6,7 +6,7 @@ import type { Session } from './session';
 
 /** An error answered by the server (`{__type, message}`) or a failure to reach it. */
 export class ApiError extends Error {
-  constructor(readonly code: string, message: string, readonly status = 0) {
+  constructor(readonly code: string, message: string, readonly status = 0, readonly body: Record<string, unknown> = {}) {
     super(message);
   }
 }
@@ -23,12 +23,15 @@ export function setToken(t: string | null): void {
 }
 
 async function errorFrom(res: Response): Promise<ApiError> {
-  let body: { __type?: unknown; message?: unknown; Message?: unknown } = {};
-  try { body = await res.json() as typeof body; } catch { /* not JSON */ }
+  let body: { __type?: unknown; message?: unknown; Message?: unknown } & Record<string, unknown> = {};
+  try {
+    const parsed: unknown = await res.json();
+    if (parsed && typeof parsed === 'object') body = parsed as typeof body;
+  } catch { /* not JSON */ }
   // __type may be qualified ("com.amazonaws...#Code") on some servers.
   const code = typeof body.__type === 'string' ? body.__type.split('#').pop()! : `HTTP ${res.status}`;
   const message = typeof body.message === 'string' ? body.message : typeof body.Message === 'string' ? body.Message : res.statusText || 'The request failed.';
-  return new ApiError(code, message, res.status);
+  return new ApiError(code, message, res.status, body);
 }
 
 async function send(url: string, init: RequestInit): Promise<Response> {
@@ -93,6 +96,68 @@ export interface LogEvent {
   logStreamName?: string;
   eventId?: string;
 }
+
+/** One cell of a Logs Insights result row: every value is a string; missing values are left out. */
+export interface ResultField { field: string; value: string }
+
+export type QueryStatus = 'Scheduled' | 'Running' | 'Complete' | 'Failed' | 'Cancelled' | 'Timeout' | 'Unknown';
+
+export interface QueryStatistics {
+  recordsMatched?: number;
+  recordsScanned?: number;
+  bytesScanned?: number;
+  estimatedRecordsSkipped?: number;
+  estimatedBytesSkipped?: number;
+  logGroupsScanned?: number;
+}
+
+export interface QueryInfo {
+  queryId: string;
+  queryString: string;
+  status: QueryStatus;
+  createTime?: number;
+  logGroupName?: string;
+}
+
+export interface QueryDefinition {
+  queryDefinitionId: string;
+  name: string;
+  queryString: string;
+  lastModified?: number;
+  logGroupNames?: string[];
+}
+
+/** A MalformedQueryException's position: character offsets, end exclusive. */
+export interface CompileError { start: number; end: number; message: string }
+
+/** The `queryCompileError` of a MalformedQueryException, if the error is one. */
+export function compileErrorOf(e: ApiError): CompileError | null {
+  if (e.code !== 'MalformedQueryException') return null;
+  const qce = e.body.queryCompileError as { location?: { startCharOffset?: unknown; endCharOffset?: unknown }; message?: unknown } | undefined;
+  const start = qce?.location?.startCharOffset;
+  const end = qce?.location?.endCharOffset;
+  if (typeof start !== 'number' || typeof end !== 'number') return null;
+  return { start, end: Math.max(start, end), message: typeof qce?.message === 'string' ? qce.message : e.message };
+}
+
+export const insights = {
+  /** startTime/endTime in epoch SECONDS (inclusive). */
+  startQuery: (input: { logGroupNames?: string[]; startTime: number; endTime: number; queryString: string; limit?: number }, signal?: AbortSignal) =>
+    callLogs<{ queryId: string }>('StartQuery', { ...input, queryLanguage: 'CWLI' }, signal),
+  getQueryResults: (queryId: string, signal?: AbortSignal) =>
+    callLogs<{ results: ResultField[][]; statistics?: QueryStatistics; status: QueryStatus }>('GetQueryResults', { queryId }, signal),
+  stopQuery: (queryId: string) => callLogs<{ success: boolean }>('StopQuery', { queryId }),
+  describeQueries: (input: { maxResults?: number; status?: QueryStatus; logGroupName?: string }, signal?: AbortSignal) =>
+    callLogs<{ queries: QueryInfo[]; nextToken?: string }>('DescribeQueries', input, signal),
+  getLogRecord: (logRecordPointer: string, signal?: AbortSignal) =>
+    callLogs<{ logRecord: Record<string, string> }>('GetLogRecord', { logRecordPointer }, signal),
+  putQueryDefinition: (input: { name: string; queryString: string; logGroupNames?: string[]; queryDefinitionId?: string }) =>
+    callLogs<{ queryDefinitionId: string }>('PutQueryDefinition', { ...input, queryLanguage: 'CWLI' }),
+  describeQueryDefinitions: (input: { queryDefinitionNamePrefix?: string; maxResults?: number }, signal?: AbortSignal) =>
+    callLogs<{ queryDefinitions: QueryDefinition[]; nextToken?: string }>('DescribeQueryDefinitions', input, signal),
+  deleteQueryDefinition: (queryDefinitionId: string) =>
+    callLogs<{ success: boolean }>('DeleteQueryDefinition', { queryDefinitionId }),
+};
 
 export const logs = {
   describeLogGroups: (input: { logGroupNamePattern?: string; logGroupIdentifiers?: string[]; nextToken?: string; limit?: number }, signal?: AbortSignal) =>

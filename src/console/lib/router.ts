@@ -1,7 +1,8 @@
 /**
- * A hash router: `#/groups`, `#/groups/<group>`, `#/groups/<group>/streams/<stream>`; names are
- * URI-encoded path segments (group names contain slashes). The group page keeps its time range
- * and filter in the hash query so links and the back button work.
+ * A hash router: `#/groups`, `#/groups/<group>`, `#/groups/<group>/streams/<stream>`, `#/explore`;
+ * names are URI-encoded path segments (group names contain slashes). The group page keeps its
+ * time range and filter in the hash query, the explorer its groups, range and query, so links,
+ * reloads and the back button work.
  */
 import { useEffect, useState } from 'preact/hooks';
 
@@ -9,6 +10,7 @@ export type Route =
   | { name: 'groups'; query: URLSearchParams }
   | { name: 'group'; group: string; query: URLSearchParams }
   | { name: 'stream'; group: string; stream: string; query: URLSearchParams }
+  | { name: 'explore'; query: URLSearchParams }
   | { name: 'notFound'; path: string };
 
 function decode(segment: string): string | null {
@@ -24,22 +26,29 @@ export function parseHash(hash: string): Route {
   if (parts.some((p) => p === null)) return { name: 'notFound', path };
   const [a, group, c, stream] = parts as string[];
   if (parts.length === 0 || (parts.length === 1 && a === 'groups')) return { name: 'groups', query };
+  if (a === 'explore' && parts.length === 1) return { name: 'explore', query };
   if (a === 'groups' && parts.length === 2) return { name: 'group', group, query };
   if (a === 'groups' && parts.length === 4 && c === 'streams') return { name: 'stream', group, stream, query };
   return { name: 'notFound', path };
 }
 
-function withQuery(path: string, query?: Record<string, string | undefined>): string {
+type Query = Record<string, string | readonly string[] | undefined>;
+
+function withQuery(path: string, query?: Query): string {
   const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== '') q.set(k, v);
+  for (const [k, v] of Object.entries(query ?? {})) {
+    if (typeof v === 'string') { if (v !== '') q.set(k, v); } else if (v) for (const x of v) q.append(k, x);
+  }
   const s = q.toString();
   return s ? `${path}?${s}` : path;
 }
 
 export const href = {
-  groups: (query?: Record<string, string | undefined>) => withQuery('#/groups', query),
-  group: (group: string, query?: Record<string, string | undefined>) => withQuery(`#/groups/${encodeURIComponent(group)}`, query),
+  groups: (query?: Query) => withQuery('#/groups', query),
+  group: (group: string, query?: Query) => withQuery(`#/groups/${encodeURIComponent(group)}`, query),
   stream: (group: string, stream: string) => `#/groups/${encodeURIComponent(group)}/streams/${encodeURIComponent(stream)}`,
+  /** The log explorer: `group` (repeated), `range` or `from`/`to`, and the query `q` (which runs it). */
+  explore: (query?: Query) => withQuery('#/explore', query),
 };
 
 export function navigate(to: string, replace = false): void {

@@ -46,6 +46,7 @@ export function GroupPage({ group, query }: { group: string; query: URLSearchPar
             </dl>
           )}
         </div>
+        <a class="btn" href={href.explore({ group: [group], ...rangeToQuery(rangeFromQuery(query)) })} data-testid="query-group">Query this group</a>
       </header>
       <ErrorBanner error={error} onDismiss={() => setError(null)} />
       <div class="split">
