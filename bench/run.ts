@@ -21,6 +21,7 @@ import { readSuite } from './suites/read.js';
 import { transportSuite } from './suites/transport.js';
 import { run as runFilterPatterns } from './filter-patterns.js';
 import { run as runImport } from './import.js';
+import { run as runInsights } from './insights.js';
 
 type Suite = (ctx: Context) => Promise<void>;
 const SUITES: Record<string, Suite> = {
@@ -32,6 +33,7 @@ const SUITES: Record<string, Suite> = {
   // These print their own tables (each with its own same-run baseline).
   patterns: async () => { await runFilterPatterns(); },
   import: async () => { await runImport(); },
+  insights: async () => { await runInsights(); },
 };
 /** Diagnostics, run only when named: they explain the figures rather than being targets. */
 const EXTRA: Record<string, Suite> = {

@@ -70,6 +70,10 @@ export interface CompiledQuery {
   limit: number;
   /** Dictionary-assisted text conditions whose markers the executor replaces (text-search.ts). */
   tokenFilters: TokenFilter[];
+  /** The first stats saw every scanned event: recordsScanned/bytesScanned are these columns of any row. */
+  scanColumns?: { n: string; bytes: string };
+  /** An event query without filters: recordsMatched = recordsScanned (no count query). */
+  matchedIsScanned: boolean;
 }
 
 /** A pipeline that contains pattern/diff/anomaly: the input query, then the rest over JS-built rows. */
@@ -128,6 +132,8 @@ function renderStage(s: Stage, resolver: FieldResolver | null): string {
   else {
     const parts = [s.base ? BASE_COLUMNS.join(', ') : '*'];
     if (s.base && resolver) parts.push(...resolver.derivedColumns());
+    // `*` does not include the ARRAY JOIN alias.
+    if (s.arrayJoin) parts.push(s.arrayJoin.alias);
     for (const e of s.extras) parts.push(`${e.sql} AS ${e.alias}`);
     select = parts.join(', ');
   }
@@ -161,6 +167,8 @@ class Pipeline {
   limitAny = false;
   matchedColumn: string | undefined;
   statsInput: Stage | null = null;
+  /** Column with the scanned bytes when the first stats saw every scanned event. */
+  bytesColumn: string | undefined;
   readonly tokenFilters: TokenFilter[] = [];
   private inBaseFilter = false;
   private n = 0;
@@ -523,7 +531,8 @@ class Pipeline {
     const keyAliases: string[] = [];
     for (const k of keys) {
       const a = this.alias('k');
-      select.push({ sql: k.e.sql, alias: a });
+      // materialize(): a constant key would be folded away and its alias lost.
+      select.push({ sql: `materialize(${k.e.sql})`, alias: a });
       keyAliases.push(a);
       outFields.set(k.name, { sql: a, type: k.e.type === 'null' ? 'str' : k.e.type });
     }
@@ -532,8 +541,17 @@ class Pipeline {
       select.push({ sql: it.e.sql, alias: a });
       outFields.set(it.name, { sql: a, type: it.e.type === 'null' ? 'str' : it.e.type });
     }
-    if (this.mode === 'events') select.push({ sql: 'sum(count()) OVER ()', alias: '__matched' });
-    else if (this.matchedColumn) select.push({ sql: 'max(__matched)', alias: '__matched' });
+    if (this.mode === 'events') {
+      select.push({ sql: 'sum(count()) OVER ()', alias: '__matched' });
+      // Nothing filtered before this stats: every scanned event entered it, so the scan statistics come along.
+      if (st.base && st.where.length === 2 && !st.arrayJoin) {
+        select.push({ sql: 'sum(sum(message.size)) OVER ()', alias: '__bytes' });
+        this.bytesColumn = '__bytes';
+      }
+    } else if (this.matchedColumn) {
+      select.push({ sql: 'max(__matched)', alias: '__matched' });
+      if (this.bytesColumn) select.push({ sql: 'max(__bytes)', alias: '__bytes' });
+    }
     this.matchedColumn = this.mode === 'events' || this.matchedColumn ? '__matched' : undefined;
     st.select = select;
     st.groupBy = keyAliases;
@@ -609,6 +627,7 @@ class Pipeline {
     const eventRows = this.mode === 'events';
     if (eventRows) select.push({ sql: POINTER_SQL, alias: '__ptr' });
     if (this.matchedColumn) select.push({ sql: '__matched', alias: '__matched' });
+    if (this.matchedColumn && this.bytesColumn) select.push({ sql: this.bytesColumn, alias: '__bytes' });
     const apiLimit = this.req.limit ?? DEFAULT_LIMIT;
     // Count query: the rows entering the final sort/limit/dedup (events only).
     let countSql: string | undefined;
@@ -632,6 +651,8 @@ class Pipeline {
       dedup: st.limitBy !== null,
       limit,
       tokenFilters: this.tokenFilters,
+      scanColumns: this.matchedColumn && this.bytesColumn ? { n: '__matched', bytes: '__bytes' } : undefined,
+      matchedIsScanned: eventRows && st.base && st.where.length === 2 && !st.arrayJoin && !st.limitBy,
     };
   }
 

@@ -17,7 +17,7 @@ import { checkCommands, compilePatternInput, compilePipeline, splitAtPattern, ty
 import { formatValue } from './format.js';
 import { clusterTexts, detectAnomalies, diffPatterns, type PatternInput } from './patterns.js';
 import { MalformedQueryError } from './contract.js';
-import { dictionaryTokens, partsOf, type TokenFilter } from './text-search.js';
+import { dictionaryTokens, markIndexed, partsOf, type TokenFilter } from './text-search.js';
 import { eventSource } from './compiler.js';
 
 /** Engine time limit per query (AWS: 60 minutes, fact sheet §1.8). */
@@ -88,13 +88,14 @@ function mapEngineError(e: unknown): Error {
 }
 
 function formatRows(rows: Record<string, unknown>[], cq: CompiledQuery): ResultField[][] {
+  const ptrShown = cq.columns.some((c) => c.name === '@ptr');
   return rows.map((r) => {
     const out: ResultField[] = [];
     for (const c of cq.columns) {
       const v = formatValue(r[c.alias], c.type);
       if (v !== null) out.push({ field: c.name, value: v });
     }
-    if (cq.eventRows && typeof r.__ptr === 'string') out.push({ field: '@ptr', value: r.__ptr });
+    if (cq.eventRows && !ptrShown && typeof r.__ptr === 'string') out.push({ field: '@ptr', value: r.__ptr });
     return out;
   });
 }
@@ -121,22 +122,30 @@ async function resolveTokenFilters(engine: Engine, filters: TokenFilter[], creq:
   const out = new Map<string, string>();
   if (!filters.length) return out;
   const run = <T>(sql: string, p: Record<string, unknown>) => runSql<T>(engine, sql, p, signal);
+  const tables = creq.tables ?? [EVENTS_TABLE];
   let parts: Awaited<ReturnType<typeof partsOf>>;
   try {
-    parts = await partsOf(run, creq.tables ?? [EVENTS_TABLE], creq.groupIds, creq.startMs, creq.endMs);
+    parts = await partsOf(run, tables, creq.groupIds, creq.startMs, creq.endMs);
+    await markIndexed(engine, run, parts);
   } catch (e) {
     if (e instanceof InsightsCancelledError) throw e;
     for (const f of filters) out.set(f.marker, f.fallback);
     return out;
   }
+  const indexed = parts.filter((p) => p.indexed);
+  const unindexed = parts.filter((p) => !p.indexed);
+  // Which rows sit in indexed parts (part names are per table; merge() reads several tables).
+  const partRef = tables.length > 1 ? "concat(_table, ':', _part)" : '_part';
+  const partNames = (list: typeof parts) => list.map((p) => (tables.length > 1 ? `${p.table}:${p.name}` : p.name));
   let n = 0;
   for (const f of filters) {
+    if (!indexed.length) { out.set(f.marker, f.fallback); continue; }
     const conds: string[] = [];
     let usable = true;
     for (const piece of f.pieces) {
       let toks: string[] | null;
       try {
-        toks = await dictionaryTokens(engine, run, parts, piece, f.ci);
+        toks = await dictionaryTokens(engine, run, indexed, piece, f.ci);
       } catch (e) {
         if (e instanceof InsightsCancelledError) throw e;
         toks = null;
@@ -147,8 +156,12 @@ async function resolveTokenFilters(engine: Engine, filters: TokenFilter[], creq:
       params[name] = toks;
       conds.push(`hasAnyTokens(message, {${name}:Array(String)})`);
     }
-    if (!usable) out.set(f.marker, f.fallback);
-    else out.set(f.marker, f.exact || conds[0] === '0' ? `(${conds.join(' AND ')})` : `(${[...conds, f.fallback].join(' AND ')})`);
+    if (!usable) { out.set(f.marker, f.fallback); continue; }
+    const assisted = f.exact || conds[0] === '0' ? `(${conds.join(' AND ')})` : `(${[...conds, f.fallback].join(' AND ')})`;
+    if (!unindexed.length) { out.set(f.marker, assisted); continue; }
+    const name = `tp${n++}`;
+    params[name] = partNames(unindexed);
+    out.set(f.marker, `((${partRef} NOT IN {${name}:Array(String)} AND ${assisted}) OR (${partRef} IN {${name}:Array(String)} AND ${f.fallback}))`);
   }
   return out;
 }
@@ -181,21 +194,24 @@ export async function runInsightsQuery(engine: Engine, req: InsightsRequest): Pr
   const { q, target, creq: prepared } = prepare(req);
   const signal = req.signal;
   const creq: CompileRequest = { ...prepared, tables: prepared.tables ?? await tablesFor(engine, target.groups, signal) };
-  const scanP = scanStatistics(engine, creq, signal);
-  scanP.catch(() => {});
   const split = splitAtPattern(q);
-  let result: { fields: string[]; rows: ResultField[][]; matched: number };
-  if (!split) {
-    const cq = compilePipeline(q, creq);
+  const cq = split ? null : compilePipeline(q, creq);
+  // The scan statistics come from a light query (count and message sizes, primary key only) run alongside,
+  // unless the main query yields them.
+  let scanP: Promise<{ n: number; bytes: number }> | null = cq?.scanColumns ? null : scanStatistics(engine, creq, signal);
+  scanP?.catch(() => {});
+  let result: { fields: string[]; rows: ResultField[][]; matched: number; scan?: { n: number; bytes: number } };
+  if (cq) {
     const markers = await resolveTokenFilters(engine, cq.tokenFilters, creq, cq.params, signal);
     cq.sql = applyMarkers(cq.sql, markers)!;
     cq.countSql = applyMarkers(cq.countSql, markers);
     cq.statsCountSql = applyMarkers(cq.statsCountSql, markers);
-    result = await runCompiled(engine, cq, signal);
+    result = await runCompiled(engine, cq, signal, scanP);
   } else {
-    result = await runPatternPipeline(engine, q, creq, split, signal);
+    result = await runPatternPipeline(engine, q, creq, split!, signal);
   }
-  const scan = await scanP;
+  if (!result.scan && !scanP) scanP = scanStatistics(engine, creq, signal);
+  const scan = result.scan ?? await scanP!;
   return {
     fields: result.fields,
     rows: result.rows,
@@ -224,17 +240,23 @@ export async function resolvedSql(engine: Engine, req: InsightsRequest): Promise
   return { sql: applyMarkers(cq.sql, markers)!, params: cq.params };
 }
 
-async function runCompiled(engine: Engine, cq: CompiledQuery, signal?: AbortSignal): Promise<{ fields: string[]; rows: ResultField[][]; matched: number }> {
+async function runCompiled(engine: Engine, cq: CompiledQuery, signal?: AbortSignal, scanP?: Promise<{ n: number; bytes: number }> | null): Promise<{ fields: string[]; rows: ResultField[][]; matched: number; scan?: { n: number; bytes: number } }> {
   const raw = await runSql(engine, cq.sql, cq.params, signal);
   let matched: number;
+  let scan: { n: number; bytes: number } | undefined;
+  if (cq.scanColumns && raw.length) {
+    scan = { n: Number(raw[0][cq.scanColumns.n] ?? 0), bytes: Number(raw[0][cq.scanColumns.bytes] ?? 0) };
+  }
   if (cq.matchedColumn) {
     matched = raw.length ? Number(raw[0][cq.matchedColumn] ?? 0) : cq.statsCountSql ? await countOf(engine, cq.statsCountSql, cq.params, signal) : 0;
   } else if (cq.eventRows && cq.countSql) {
-    matched = raw.length < cq.limit && !cq.dedup ? raw.length : await countOf(engine, cq.countSql, cq.params, signal);
+    if (raw.length < cq.limit && !cq.dedup) matched = raw.length;
+    else if (cq.matchedIsScanned && scanP) matched = (await scanP).n;
+    else matched = await countOf(engine, cq.countSql, cq.params, signal);
   } else {
     matched = raw.length;
   }
-  return { fields: cq.columns.map((c) => c.name), rows: formatRows(raw, cq), matched };
+  return { fields: cq.columns.map((c) => c.name), rows: formatRows(raw, cq), matched, scan };
 }
 
 async function patternSample(engine: Engine, inputSql: string, countSql: string, params: Record<string, unknown>, signal?: AbortSignal): Promise<{ inputs: PatternInput[]; total: number }> {

@@ -205,6 +205,17 @@ export class ExprCompiler {
   /** Compiles the i-th argument. */
   arg(c: Call, i: number): SqlExpr { return this.compile(c.args[i]); }
 
+  /** The i-th argument as an IANA time zone name, or an error at it. */
+  timeZone(c: Call, i: number): string {
+    const tz = this.literalString(c, i, 'time zone');
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    } catch {
+      throw this.err(c.args[i], `Unknown time zone '${tz}'`);
+    }
+    return tz;
+  }
+
   /** The i-th argument as a string literal (bound), or an error at it. */
   literalString(c: Call, i: number, what: string): string {
     const a = c.args[i];
@@ -228,12 +239,18 @@ function num1(fn: (v: string) => string): FnDef {
 function str1(fn: (v: string) => string, type: VType = 'str'): FnDef {
   return { arity: [1, 1], compile: (x, c) => { const a = x.arg(c, 0); return { sql: fn(asStr(a)), type, agg: a.agg }; } };
 }
+/** A literal IP argument is materialized: ClickHouse's constant folding of isIPAddressInRange mishandles invalid constants. */
+function ipArg(a: SqlExpr): string {
+  return a.constant !== undefined ? `materialize(${asStr(a)})` : asStr(a);
+}
 function ipTest(fn: (ip: string) => string): FnDef {
-  return { arity: [1, 1], compile: (x, c) => { const a = x.arg(c, 0); return { sql: `ifNull(${fn(asStr(a))}, 0)`, type: 'bool', agg: a.agg }; } };
+  return { arity: [1, 1], compile: (x, c) => { const a = x.arg(c, 0); return { sql: `ifNull(${fn(ipArg(a))}, 0)`, type: 'bool', agg: a.agg }; } };
 }
 const validIp = (ip: string) => `(isIPv4String(${ip}) OR isIPv6String(${ip}))`;
+/** isIPAddressInRange throws on text that is not an address, even where a guard skips the row: give it '::' instead. */
+const safeIp = (ip: string) => `if(${validIp(ip)}, ${ip}, '::')`;
 function inRanges(ip: string, cidrs: string[]): string {
-  return `(${cidrs.map((r) => `isIPAddressInRange(${ip}, '${r}')`).join(' OR ')})`;
+  return `(${cidrs.map((r) => `isIPAddressInRange(${safeIp(ip)}, '${r}')`).join(' OR ')})`;
 }
 function subnet(v: 4 | 6 | 0): FnDef {
   return {
@@ -242,9 +259,9 @@ function subnet(v: 4 | 6 | 0): FnDef {
       const ip = x.arg(c, 0);
       const cidr = x.literalString(c, 1, 'subnet');
       if (!isCidr(cidr, v)) throw malformed(x.env.text, c.args[1], `'${cidr}' is not a valid ${v === 4 ? 'IPv4 ' : v === 6 ? 'IPv6 ' : ''}CIDR subnet`);
-      const s = asStr(ip);
+      const s = ipArg(ip);
       const guard = v === 4 ? `isIPv4String(${s})` : v === 6 ? `isIPv6String(${s})` : validIp(s);
-      return { sql: `ifNull(if(${guard}, isIPAddressInRange(${s}, ${x.env.params.str(cidr)}), 0), 0)`, type: 'bool', agg: ip.agg };
+      return { sql: `ifNull(if(${guard}, isIPAddressInRange(${safeIp(s)}, ${x.env.params.str(cidr)}), 0), 0)`, type: 'bool', agg: ip.agg };
     },
   };
 }
@@ -353,7 +370,7 @@ const FUNCTIONS: Record<string, FnDef> = {
     compile: (x, c) => {
       const s = x.arg(c, 0);
       const fmt = x.literalString(c, 1, 'format');
-      const tz = c.args.length > 2 ? x.literalString(c, 2, 'time zone') : 'UTC';
+      const tz = c.args.length > 2 ? x.timeZone(c, 2) : 'UTC';
       return { sql: `toUnixTimestamp64Milli(parseDateTime64InJodaSyntaxOrNull(${asStr(s)}, ${x.env.params.str(fmt)}, ${x.env.params.str(tz)}))`, type: 'num', agg: s.agg };
     },
   },
@@ -362,7 +379,7 @@ const FUNCTIONS: Record<string, FnDef> = {
     compile: (x, c) => {
       const t = x.arg(c, 0);
       const fmt = x.literalString(c, 1, 'format');
-      const tz = c.args.length > 2 ? x.literalString(c, 2, 'time zone') : 'UTC';
+      const tz = c.args.length > 2 ? x.timeZone(c, 2) : 'UTC';
       return { sql: `formatDateTimeInJodaSyntax(fromUnixTimestamp64Milli(toInt64(${asTs(t)}), ${x.env.params.str(tz)}), ${x.env.params.str(fmt)})`, type: 'str', agg: t.agg };
     },
   },
@@ -371,7 +388,7 @@ const FUNCTIONS: Record<string, FnDef> = {
     compile: (x, c) => {
       const t = x.arg(c, 0);
       const fmt = x.literalString(c, 1, 'format');
-      const tz = c.args.length > 2 ? x.literalString(c, 2, 'time zone') : 'UTC';
+      const tz = c.args.length > 2 ? x.timeZone(c, 2) : 'UTC';
       return { sql: `formatDateTime(fromUnixTimestamp64Milli(toInt64(${asTs(t)}), ${x.env.params.str(tz)}), ${x.env.params.str(strftimeToClickHouse(fmt))})`, type: 'str', agg: t.agg };
     },
   },

@@ -32,6 +32,8 @@ export function sortItems(e: SqlExpr, dir: 'asc' | 'desc'): OrderItem[] {
   const d = dir === 'asc' ? 'ASC' : 'DESC';
   const nullsLast: OrderItem = { sql: `isNull(${e.sql})`, dir: 'ASC' };
   if (NOT_NULL_COLUMNS.has(e.sql)) return [{ sql: e.sql, dir: d }];
+  // A constant orders nothing (and a bare number would be read as a column position).
+  if (e.constant !== undefined || /^[-+\d().e]+$/.test(e.sql)) return [];
   switch (e.type) {
     case 'num': case 'ts': case 'bool':
       return [nullsLast, { sql: e.sql, dir: d }];

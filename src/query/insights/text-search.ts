@@ -20,6 +20,9 @@
  *    Dictionary lookups are cached per part (parts are immutable). A needle matching more than
  *    MAX_TOKENS dictionary tokens falls back to the plain scan.
  *
+ * Parts whose text index is not built yet (the store builds it in background merges) keep the exact
+ * scan: the condition becomes `(part indexed AND hasAnyTokens(…)) OR (part not indexed AND exact)`.
+ *
  * Events inserted while a query is being planned may be missed by a dictionary-based search (their
  * part was not in the dictionary snapshot); everything stored before the query started is found.
  */
@@ -109,7 +112,7 @@ export function conjuncts(e: Expr): Expr[] {
 
 // ---- dictionary lookups (executor side) ----
 
-interface PartInfo { table: string; name: string; key: string }
+export interface PartInfo { table: string; name: string; key: string; indexed?: boolean }
 
 /** Per engine: tokens matching a predicate in one part (null = more than MAX_TOKENS). */
 const caches = new WeakMap<object, Map<string, string[] | null>>();
@@ -146,6 +149,32 @@ export async function partsOf(run: RunSql, tables: string[], groupIds: number[],
     for (const r of rows) out.push({ table, name: r.name, key: `${table}\u0000${r.name}\u0000${r.m}\u0000${r.r}\u0000${r.b}` });
   }
   return out;
+}
+
+/**
+ * Marks which parts have their text index built. The store builds text indexes in background merges
+ * (not on insert), so recent parts have none: a dictionary says nothing about them, and conditions
+ * on them must stay exact. A part whose dictionary is empty counts as unindexed (safe: exact scan).
+ */
+export async function markIndexed(engine: Engine, run: RunSql, parts: PartInfo[]): Promise<void> {
+  const cache = cacheOf(engine);
+  const unknown = new Map<string, PartInfo[]>();
+  for (const p of parts) {
+    const hit = cache.get(`${p.key}\u0000indexed`);
+    if (hit !== undefined) p.indexed = hit !== null && hit.length > 0;
+    else (unknown.get(p.table) ?? unknown.set(p.table, []).get(p.table)!).push(p);
+  }
+  for (const [table, list] of unknown) {
+    const rows = await run<{ p: string }>(
+      `SELECT part_name AS p FROM mergeTreeTextIndex(currentDatabase(), ${table}, message_tokens) WHERE part_name IN {parts:Array(String)} LIMIT 1 BY part_name`,
+      { parts: list.map((p) => p.name) });
+    const have = new Set(rows.map((r) => r.p));
+    for (const p of list) {
+      p.indexed = have.has(p.name);
+      if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
+      cache.set(`${p.key}\u0000indexed`, p.indexed ? ['1'] : []);
+    }
+  }
 }
 
 /** Dictionary tokens (across the parts) that satisfy a piece; null when more than MAX_TOKENS. */
