@@ -3,30 +3,15 @@
  * @smithy/signature-v4 with node:crypto hashing, as src/auth/sigv4.ts verifies) and the real
  * AWS SDK v3 client. The bench measures which one costs the client less, then drives load with it.
  */
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { Agent } from 'node:http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { HttpRequest } from '@smithy/protocol-http';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { HttpClient } from './http.js';
 import { TEST_KEY } from '../../test/helpers/server.js';
+import { NodeSha256 } from '../../src/auth/node-sha256.js';
 
-function toBytes(d: ArrayBuffer | ArrayBufferView): Uint8Array {
-  return d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
-}
 
-class NodeSha256 {
-  private h: Hash | Hmac;
-  private readonly secret?: string | Uint8Array;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.secret = secret === undefined || typeof secret === 'string' ? secret : toBytes(secret);
-    this.h = this.make();
-  }
-  private make(): Hash | Hmac { return this.secret ? createHmac('sha256', this.secret) : createHash('sha256'); }
-  update(data: string | ArrayBuffer | ArrayBufferView): void { this.h.update(typeof data === 'string' ? data : toBytes(data)); }
-  async digest(): Promise<Uint8Array> { return new Uint8Array(this.h.digest()); }
-  reset(): void { this.h = this.make(); }
-}
 
 export const REGION = 'us-east-1';
 export const TARGET_PREFIX = 'Logs_20140328.';

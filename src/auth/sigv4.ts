@@ -3,10 +3,11 @@
  * library the AWS SDKs use (@smithy/signature-v4) over the headers the client says it signed,
  * then compared in constant time.
  */
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { HttpRequest } from '@smithy/protocol-http';
 import { type AccessKey, type AccessKeyStore, safeEqual } from './access-keys.js';
+import { NodeSha256 } from './node-sha256.js';
 
 /** AWS allows 15 minutes between the signing time and the server's clock. */
 export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
@@ -15,22 +16,7 @@ export class AuthError extends Error {
   constructor(readonly code: string, message: string, readonly status = 400) { super(message); }
 }
 
-function toBytes(d: ArrayBuffer | ArrayBufferView): Uint8Array {
-  return d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
-}
 
-class NodeSha256 {
-  private h: Hash | Hmac;
-  private readonly secret?: string | Uint8Array;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.secret = secret === undefined || typeof secret === 'string' ? secret : toBytes(secret);
-    this.h = this.make();
-  }
-  private make(): Hash | Hmac { return this.secret ? createHmac('sha256', this.secret) : createHash('sha256'); }
-  update(data: string | ArrayBuffer | ArrayBufferView): void { this.h.update(typeof data === 'string' ? data : toBytes(data)); }
-  async digest(): Promise<Uint8Array> { return new Uint8Array(this.h.digest()); }
-  reset(): void { this.h = this.make(); }
-}
 
 export interface SignedRequestParts {
   method: string;

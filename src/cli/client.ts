@@ -5,13 +5,13 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { gzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { HttpRequest } from '@smithy/protocol-http';
 import type { Credentials } from './credentials.js';
 import { CliError } from './errors.js';
+import { NodeSha256 } from '../auth/node-sha256.js';
 
 const gzipAsync = promisify(gzip);
 
@@ -20,23 +20,7 @@ const USER_AGENT = 'trailwatch-cli/0.1.0';
 const REQUEST_TIMEOUT_MS = 5 * 60_000;
 const MAX_ATTEMPTS = 3;
 
-function toBytes(d: ArrayBuffer | ArrayBufferView): Uint8Array {
-  return d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
-}
 
-/** SHA-256 / HMAC-SHA256 for the signer, from node:crypto. */
-class NodeSha256 {
-  private h: Hash | Hmac;
-  private readonly secret?: string | Uint8Array;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.secret = secret === undefined || typeof secret === 'string' ? secret : toBytes(secret);
-    this.h = this.make();
-  }
-  private make(): Hash | Hmac { return this.secret ? createHmac('sha256', this.secret) : createHash('sha256'); }
-  update(data: string | ArrayBuffer | ArrayBufferView): void { this.h.update(typeof data === 'string' ? data : toBytes(data)); }
-  async digest(): Promise<Uint8Array> { return new Uint8Array(this.h.digest()); }
-  reset(): void { this.h = this.make(); }
-}
 
 /** The answer of `POST /api/v1/ingest/<group>`. */
 export interface IngestResult {

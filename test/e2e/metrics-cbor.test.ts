@@ -7,7 +7,6 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -17,6 +16,7 @@ import { Decoder, Encoder } from 'cbor-x';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { HttpRequest } from '@smithy/protocol-http';
 import { awsEnv, startTestServer, tempDir, TEST_KEY, type TestServer } from '../helpers/server.js';
+import { NodeSha256 } from '../../src/auth/node-sha256.js';
 
 const exec = promisify(execFile);
 const MIN = 60_000;
@@ -32,21 +32,6 @@ let srv: TestServer;
 before(async () => { srv = await startTestServer(); });
 after(async () => { await srv?.cleanup(); });
 
-function toBytes(d: ArrayBuffer | ArrayBufferView): Uint8Array {
-  return d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
-}
-class NodeSha256 {
-  private h: Hash | Hmac;
-  private readonly secret?: string | Uint8Array;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.secret = secret === undefined || typeof secret === 'string' ? secret : toBytes(secret);
-    this.h = this.make();
-  }
-  private make(): Hash | Hmac { return this.secret ? createHmac('sha256', this.secret) : createHash('sha256'); }
-  update(data: string | ArrayBuffer | ArrayBufferView): void { this.h.update(typeof data === 'string' ? data : toBytes(data)); }
-  async digest(): Promise<Uint8Array> { return new Uint8Array(this.h.digest()); }
-  reset(): void { this.h = this.make(); }
-}
 
 interface Answer { status: number; headers: Headers; body: Buffer }
 
