@@ -3,8 +3,6 @@
  * for the console and scripts (`/api/v1/...`), and the console's static files.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { gunzip } from 'node:zlib';
-import { promisify } from 'node:util';
 import type { AccessKey, AccessKeyStore } from '../auth/access-keys.js';
 import { bearerToken, safeEqual, verifyBearer } from '../auth/access-keys.js';
 import { AuthError, verifySigV4 } from '../auth/sigv4.js';
@@ -15,18 +13,16 @@ import { LOGS_TARGET_PREFIX, logsOperations } from './logs/index.js';
 import { ingestLines } from '../ingest/native-ingest.js';
 import { exportOcsfRequest } from './export-ocsf.js';
 import { serveStatic } from './static-files.js';
+import { BodyTooLarge, inflate, readBody } from './request-body.js';
 import { createProtocolHandler } from './protocols/index.js';
 import { CLOUDWATCH_BODY_LIMITS, cloudwatchService } from './cloudwatch/index.js';
 import { handleImportRoutes } from './import/index.js';
 import type { ImportService } from '../sources/import/importer.js';
 
-const gunzipAsync = promisify(gunzip);
-
 /** Largest request body accepted (compressed or not); PutLogEvents itself is capped at 1 MiB of events. */
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 /** Largest native ingest body. */
 export const MAX_INGEST_BYTES = 64 * 1024 * 1024;
-const MAX_INFLATED_BYTES = 64 * 1024 * 1024;
 
 export interface ApiOptions extends ServiceContext {
   keys: AccessKeyStore;
@@ -34,39 +30,6 @@ export interface ApiOptions extends ServiceContext {
   /** Object import, S3 notifications and the Firehose endpoint (src/api/import). */
   importer?: ImportService;
   defaultRegion: string;
-}
-
-class BodyTooLarge extends Error {}
-
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > limit) { req.resume(); reject(new BodyTooLarge()); return; }
-    const chunks: Buffer[] = [];
-    let n = 0;
-    req.on('data', (c: Buffer) => {
-      if (n > limit) return;
-      n += c.length;
-      // A chunked body (no Content-Length) that grows past the limit: stop buffering and keep
-      // draining so the 413 reaches the client. Destroying the socket here (as before) left
-      // clients with ECONNRESET instead of an answer. The server's requestTimeout bounds the drain.
-      if (n > limit) { chunks.length = 0; reject(new BodyTooLarge()); return; }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, n)));
-    req.on('error', reject);
-  });
-}
-
-async function inflate(req: IncomingMessage, body: Buffer): Promise<Buffer> {
-  const enc = String(req.headers['content-encoding'] ?? '').toLowerCase();
-  if (!enc || enc === 'identity') return body;
-  if (enc !== 'gzip') throw new AwsError('InvalidParameterException', `Unsupported Content-Encoding: ${enc}`);
-  try {
-    return await gunzipAsync(body, { maxOutputLength: MAX_INFLATED_BYTES });
-  } catch {
-    throw new AwsError('SerializationException', 'The request body could not be decompressed as gzip');
-  }
 }
 
 function query(url: URL): Record<string, string | string[]> {

@@ -15,6 +15,7 @@ import { promisify } from 'node:util';
 import type { AccessKey, AccessKeyStore } from '../../auth/access-keys.js';
 import { safeEqual, verifyBearer } from '../../auth/access-keys.js';
 import type { ImportApiDeps } from './index.js';
+import { BodyTooLarge, readBody } from '../request-body.js';
 
 const gunzipAsync = promisify(gunzip);
 const MAX_ERROR_MESSAGE = 8192;
@@ -38,23 +39,6 @@ function answer(res: ServerResponse, status: number, requestId: string, errorMes
   res.end(data);
 }
 
-class TooLarge extends Error {}
-
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  if (Number(req.headers['content-length'] ?? 0) > limit) throw new TooLarge();
-  const chunks: Buffer[] = [];
-  let n = 0;
-  let over = false;
-  for await (const c of req as AsyncIterable<Buffer>) {
-    if (over) continue;
-    n += c.length;
-    if (n > limit) { over = true; chunks.length = 0; continue; }
-    chunks.push(c);
-  }
-  if (over) throw new TooLarge();
-  return Buffer.concat(chunks, n);
-}
-
 export async function handleFirehose(req: IncomingMessage, res: ServerResponse, _requestId: string, d: ImportApiDeps): Promise<void> {
   const headerId = String(req.headers['x-amz-firehose-request-id'] ?? '');
   const limit = d.importer.firehoseMaxBytes();
@@ -72,7 +56,7 @@ export async function handleFirehose(req: IncomingMessage, res: ServerResponse, 
       if (enc === 'gzip') body = await gunzipAsync(body, { maxOutputLength: limit });
       else if (enc && enc !== 'identity') { answer(res, 400, requestId, `Unsupported Content-Encoding: ${enc}`); return; }
     } catch (e) {
-      if (e instanceof TooLarge || (e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || /Cannot create a Buffer larger|maxOutputLength|buffer too large/i.test((e as Error).message)) {
+      if (e instanceof BodyTooLarge || (e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || /Cannot create a Buffer larger|maxOutputLength|buffer too large/i.test((e as Error).message)) {
         req.resume();
         answer(res, 413, requestId, `The request body exceeds the limit of ${limit} bytes.`);
         return;

@@ -9,22 +9,18 @@
  * before its body is decompressed or parsed.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { gunzip } from 'node:zlib';
-import { promisify } from 'node:util';
 import type { AccessKey } from '../../auth/access-keys.js';
 import { AuthError } from '../../auth/sigv4.js';
 import { AwsError } from '../errors.js';
+import { BodyTooLarge, inflate, readBody } from '../request-body.js';
 import type { CallContext, ServiceContext } from '../context.js';
 import type { ProtocolRequest, ProtocolService } from './types.js';
 import * as query from './aws-query.js';
 import * as json10 from './json10.js';
 import * as cbor from './cbor.js';
 
-const gunzipAsync = promisify(gunzip);
-
 /** Largest request body read (compressed or not); operations may set lower limits. */
 export const MAX_PROTOCOL_BODY_BYTES = 8 * 1024 * 1024;
-const MAX_INFLATED_BYTES = 64 * 1024 * 1024;
 
 export type ProtocolKind = 'query' | 'json10' | 'cbor';
 
@@ -50,35 +46,6 @@ export interface Protocol {
 
 const PROTOCOLS: Record<ProtocolKind, Protocol> = { query, json10, cbor };
 
-class BodyTooLarge extends Error {}
-
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > limit) { req.resume(); reject(new BodyTooLarge()); return; }
-    const chunks: Buffer[] = [];
-    let n = 0;
-    req.on('data', (c: Buffer) => {
-      if (n > limit) return;
-      n += c.length;
-      if (n > limit) { chunks.length = 0; reject(new BodyTooLarge()); return; }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks, n)));
-    req.on('error', reject);
-  });
-}
-
-async function inflate(req: IncomingMessage, body: Buffer): Promise<Buffer> {
-  const enc = String(req.headers['content-encoding'] ?? '').toLowerCase().trim();
-  if (!enc || enc === 'identity') return body;
-  if (enc !== 'gzip') throw new AwsError('InvalidParameterValueException', `Unsupported Content-Encoding: ${enc}`);
-  try {
-    return await gunzipAsync(body, { maxOutputLength: MAX_INFLATED_BYTES });
-  } catch {
-    throw new AwsError('SerializationException', 'The request body could not be decompressed as gzip');
-  }
-}
 
 function contentType(req: IncomingMessage): string {
   return String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
@@ -137,7 +104,7 @@ export function createProtocolHandler(o: ProtocolOptions): ProtocolHandler {
         throw e;
       }
       const who = await o.authenticate(req, url, raw);
-      const body = await inflate(req, raw);
+      const body = await inflate(req, raw, 'InvalidParameterValueException');
       const call = proto.decode(req, url, body, o.services);
       service = call.service;
       op = call.operation;
