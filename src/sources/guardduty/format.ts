@@ -4,12 +4,10 @@
  * (`detail-type: "GuardDuty Finding"`). The message is the finding itself (compact JSON) so that column
  * `field` names are the finding's own paths (`type`, `service.action.actionType`, …).
  */
-import type { ColumnDef, ParseOptions, ParseOutput, ParsedEvent, SourceFormat } from '../contract.js';
-import { fallbackTime, parseAwsLogFileName } from '../file-names.js';
-import { collectFindings } from '../findings.js';
-import { errorText, skipSpace } from '../json-reader.js';
-import { isPlausibleMillis, parseIsoMillis } from '../time.js';
-import { at, bool, clip, float, isObject, str, uint, type ColumnValue } from '../values.js';
+import type { ColumnDef, ParseOptions, ParseOutput, SourceFormat } from '../contract.js';
+import { findingTime, parseFindings } from '../findings.js';
+import { skipSpace } from '../json-reader.js';
+import { at, bool, float, isObject, str, uint, type ColumnValue } from '../values.js';
 
 export const GUARDDUTY_TABLE = 'events_guardduty';
 
@@ -60,11 +58,6 @@ export function guardDutySeverityLabel(sev: number | null): string | null {
   return null;
 }
 
-function time(v: unknown): number | null {
-  if (typeof v !== 'string') return null;
-  const t = parseIsoMillis(v);
-  return isPlausibleMillis(t) ? t : null;
-}
 
 /** remoteIpDetails of whichever action the finding carries. */
 export function guardDutyRemoteIpDetails(f: Record<string, unknown>): Record<string, unknown> | undefined {
@@ -100,8 +93,8 @@ export function guardDutyColumns(f: Record<string, unknown>): Record<string, Col
     partition: str(f.partition),
     arn: str(f.arn),
     schema_version: str(f.schemaVersion),
-    created_at: time(f.createdAt),
-    updated_at: time(f.updatedAt),
+    created_at: findingTime(f.createdAt),
+    updated_at: findingTime(f.updatedAt),
     resource_type: resource ? str(resource.resourceType) : null,
     instance_id: str(at(resource, 'instanceDetails', 'instanceId')),
     access_key_id: key ? str(key.accessKeyId) : null,
@@ -118,8 +111,8 @@ export function guardDutyColumns(f: Record<string, unknown>): Record<string, Col
     remote_country: str(at(remote, 'country', 'countryName')),
     archived: service ? bool(service.archived) : null,
     count: service ? uint(service.count) : null,
-    event_first_seen: service ? time(service.eventFirstSeen) : null,
-    event_last_seen: service ? time(service.eventLastSeen) : null,
+    event_first_seen: service ? findingTime(service.eventFirstSeen) : null,
+    event_last_seen: service ? findingTime(service.eventLastSeen) : null,
     resource_role: service ? str(service.resourceRole) : null,
   };
 }
@@ -129,28 +122,13 @@ function looksLikeGuardDutyFinding(o: Record<string, unknown>): boolean {
 }
 
 export function parseGuardDuty(text: string, fileName?: string, options: ParseOptions = {}): ParseOutput {
-  const info = parseAwsLogFileName(fileName);
-  const out: ParseOutput = { events: [], problems: [], warnings: [], kind: 'events' };
-  if (info) out.fileInfo = info;
-  try {
-    const fallback = fallbackTime(options.fallbackTimestamp, info);
-    const keep = options.keepRecord !== false;
-    for (const doc of collectFindings(text, out.problems, { what: 'GuardDuty finding', looksLike: looksLikeGuardDutyFinding })) {
-      const columns = guardDutyColumns(doc.finding);
-      let ts = (columns.updated_at as number | null) ?? (columns.created_at as number | null) ?? (columns.event_last_seen as number | null) ?? time(doc.eventTime);
-      const message = doc.text ?? JSON.stringify(doc.finding);
-      if (ts === null) {
-        ts = fallback;
-        out.warnings!.push({ line: doc.line, reason: `updatedAt/createdAt unreadable; timestamp set to ${new Date(fallback).toISOString()}`, text: clip(message, 256) });
-      }
-      const ev: ParsedEvent = { timestamp: ts, message, columns };
-      if (keep) ev.record = doc.finding;
-      out.events.push(ev);
-    }
-  } catch (err) {
-    out.problems.push({ line: 0, reason: `parser error: ${errorText(err)}`, text: '' });
-  }
-  return out;
+  return parseFindings(text, fileName, options, {
+    what: 'GuardDuty finding',
+    looksLike: looksLikeGuardDutyFinding,
+    columns: guardDutyColumns,
+    timestamp: (c) => (c.updated_at as number | null) ?? (c.created_at as number | null) ?? (c.event_last_seen as number | null),
+    timeFields: 'updatedAt/createdAt',
+  });
 }
 
 export function detectGuardDuty(head: string): boolean {

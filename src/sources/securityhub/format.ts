@@ -4,12 +4,10 @@
  * bodies (`{"Findings":[…]}`), or EventBridge events (`detail-type: "Security Hub Findings - Imported"`,
  * findings in `detail.findings`). The message is the finding itself (compact JSON).
  */
-import type { ColumnDef, ParseOptions, ParseOutput, ParsedEvent, SourceFormat } from '../contract.js';
-import { fallbackTime, parseAwsLogFileName } from '../file-names.js';
-import { collectFindings } from '../findings.js';
-import { errorText, skipSpace } from '../json-reader.js';
-import { isPlausibleMillis, parseIsoMillis } from '../time.js';
-import { at, clip, isObject, str, uint, type ColumnValue } from '../values.js';
+import type { ColumnDef, ParseOptions, ParseOutput, SourceFormat } from '../contract.js';
+import { findingTime, parseFindings } from '../findings.js';
+import { skipSpace } from '../json-reader.js';
+import { at, isObject, str, uint, type ColumnValue } from '../values.js';
 
 export const SECURITYHUB_TABLE = 'events_securityhub';
 
@@ -70,11 +68,6 @@ export function asffSeverityLabel(f: Record<string, unknown>): string | null {
   return asffLabelFromNormalized(uint(at(f, 'Severity', 'Normalized'), 100) ?? uint(at(f, 'FindingProviderFields', 'Severity', 'Normalized'), 100));
 }
 
-function time(v: unknown): number | null {
-  if (typeof v !== 'string') return null;
-  const t = parseIsoMillis(v);
-  return isPlausibleMillis(t) ? t : null;
-}
 
 export function securityHubColumns(f: Record<string, unknown>): Record<string, ColumnValue> {
   const types = Array.isArray(f.Types) ? f.Types : undefined;
@@ -92,11 +85,11 @@ export function securityHubColumns(f: Record<string, unknown>): Record<string, C
     title: str(f.Title),
     severity_label: asffSeverityLabel(f),
     severity_normalized: uint(at(f, 'Severity', 'Normalized'), 100),
-    created_at: time(f.CreatedAt),
-    updated_at: time(f.UpdatedAt),
-    first_observed_at: time(f.FirstObservedAt),
-    last_observed_at: time(f.LastObservedAt),
-    processed_at: time(f.ProcessedAt),
+    created_at: findingTime(f.CreatedAt),
+    updated_at: findingTime(f.UpdatedAt),
+    first_observed_at: findingTime(f.FirstObservedAt),
+    last_observed_at: findingTime(f.LastObservedAt),
+    processed_at: findingTime(f.ProcessedAt),
     workflow_status: str(at(f, 'Workflow', 'Status')),
     record_state: str(f.RecordState),
     compliance_status: str(at(f, 'Compliance', 'Status')),
@@ -115,28 +108,13 @@ function looksLikeAsff(o: Record<string, unknown>): boolean {
 }
 
 export function parseSecurityHub(text: string, fileName?: string, options: ParseOptions = {}): ParseOutput {
-  const info = parseAwsLogFileName(fileName);
-  const out: ParseOutput = { events: [], problems: [], warnings: [], kind: 'events' };
-  if (info) out.fileInfo = info;
-  try {
-    const fallback = fallbackTime(options.fallbackTimestamp, info);
-    const keep = options.keepRecord !== false;
-    for (const doc of collectFindings(text, out.problems, { what: 'Security Hub (ASFF) finding', looksLike: looksLikeAsff })) {
-      const columns = securityHubColumns(doc.finding);
-      let ts = (columns.updated_at as number | null) ?? (columns.created_at as number | null) ?? time(doc.eventTime);
-      const message = doc.text ?? JSON.stringify(doc.finding);
-      if (ts === null) {
-        ts = fallback;
-        out.warnings!.push({ line: doc.line, reason: `UpdatedAt/CreatedAt unreadable; timestamp set to ${new Date(fallback).toISOString()}`, text: clip(message, 256) });
-      }
-      const ev: ParsedEvent = { timestamp: ts, message, columns };
-      if (keep) ev.record = doc.finding;
-      out.events.push(ev);
-    }
-  } catch (err) {
-    out.problems.push({ line: 0, reason: `parser error: ${errorText(err)}`, text: '' });
-  }
-  return out;
+  return parseFindings(text, fileName, options, {
+    what: 'Security Hub (ASFF) finding',
+    looksLike: looksLikeAsff,
+    columns: securityHubColumns,
+    timestamp: (c) => (c.updated_at as number | null) ?? (c.created_at as number | null),
+    timeFields: 'UpdatedAt/CreatedAt',
+  });
 }
 
 export function detectSecurityHub(head: string): boolean {
