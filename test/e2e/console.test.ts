@@ -4,46 +4,17 @@
  * Chromium through playwright-core. Screenshots land in test-results/console-*.png.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { REPO_ROOT, startTestServer, TEST_KEY, type TestServer } from '../helpers/server.js';
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM, SHOTS, ensureConsoleBuilt, launchChromium } from '../helpers/browser.js';
+import { startTestServer, TEST_KEY, type TestServer } from '../helpers/server.js';
 import { bearerToken } from '../../src/auth/access-keys.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CONSOLE_SRC = join(REPO_ROOT, 'src/console');
-const CONSOLE_DIST = join(REPO_ROOT, 'dist/console');
-const SHOTS = join(REPO_ROOT, 'test-results');
 const GROUP = 'app/web';
 const OTHER_GROUP = 'app/worker';
 const MIN = 60_000;
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds the console when it is missing or older than its sources. */
-async function ensureConsoleBuilt(): Promise<void> {
-  const index = join(CONSOLE_DIST, 'index.html');
-  if (existsSync(index) && statSync(index).mtimeMs >= newestMtime(CONSOLE_SRC)) return;
-  const out: Buffer[] = [];
-  const code = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn('npx', ['vite', 'build', '--config', 'src/console/vite.config.ts'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => out.push(c));
-    child.once('error', reject);
-    child.once('exit', resolve);
-  });
-  assert.equal(code, 0, `vite build failed:\n${Buffer.concat(out).toString()}`);
-  assert.ok(existsSync(index), 'vite build wrote no dist/console/index.html');
-}
 
 async function ingest(base: string, group: string, stream: string, lines: string[]): Promise<void> {
   const res = await fetch(`${base}/api/v1/ingest/${encodeURIComponent(group)}?stream=${encodeURIComponent(stream)}&create=true`, {
@@ -94,10 +65,7 @@ before(async () => {
   ]);
   await ingest(base, OTHER_GROUP, 'jobs', ['plain text line from the worker', 'another worker line']);
 
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1366, height: 860 } });
   page.setDefaultTimeout(15_000);
   page.on('pageerror', (e) => pageProblems.push(`pageerror: ${e.message}`));

@@ -4,48 +4,19 @@
  * driven in Debian's Chromium through playwright-core. Screenshots land in test-results/explorer-*.png.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { REPO_ROOT, startTestServer, TEST_KEY, type TestServer } from '../helpers/server.js';
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM, SHOTS, ensureConsoleBuilt, launchChromium } from '../helpers/browser.js';
+import { startTestServer, TEST_KEY, type TestServer } from '../helpers/server.js';
 import { bearerToken } from '../../src/auth/access-keys.js';
 import { DEMO_INCIDENTS, demoIncidentTime } from '../../src/demo/dataset.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CONSOLE_SRC = join(REPO_ROOT, 'src/console');
-const CONSOLE_DIST = join(REPO_ROOT, 'dist/console');
-const SHOTS = join(REPO_ROOT, 'test-results');
 const CT = '/aws/cloudtrail/111122223333';
 const ALL_GROUPS = [CT, '/aws/vpc/flowlogs', '/aws/route53/resolver', '/app/checkout-api', '/app/auth-service', '/app/legacy-batch'];
 const HOUR = 3600_000;
 const STOP_QUERY = 'filter eventName = "StopLogging" | fields @timestamp, userIdentity.arn, eventName';
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds the console when it is missing or older than its sources. */
-async function ensureConsoleBuilt(): Promise<void> {
-  const index = join(CONSOLE_DIST, 'index.html');
-  if (existsSync(index) && statSync(index).mtimeMs >= newestMtime(CONSOLE_SRC)) return;
-  const out: Buffer[] = [];
-  const code = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn('npx', ['vite', 'build', '--config', 'src/console/vite.config.ts'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => out.push(c));
-    child.once('error', reject);
-    child.once('exit', resolve);
-  });
-  assert.equal(code, 0, `vite build failed:\n${Buffer.concat(out).toString()}`);
-  assert.ok(existsSync(index), 'vite build wrote no dist/console/index.html');
-}
 
 let srv: TestServer;
 let base: string;
@@ -77,10 +48,7 @@ before(async () => {
   srv = await startTestServer({ demo: true });
   demoEnds.push(Math.floor(Date.now() / HOUR) * HOUR);
   base = srv.url;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
   page.setDefaultTimeout(20_000);
   page.on('pageerror', (e) => pageProblems.push(`pageerror: ${e.message}`));

@@ -4,6 +4,7 @@
  * CSV/JSON export.
  */
 import type { ResultField } from './api';
+import { DISCOVERY_CAP, flattenJson as flattenJsonFields } from '../../query/json-fields';
 
 export type Row = Record<string, string>;
 
@@ -120,28 +121,12 @@ export function isNumeric(v: string): boolean {
 
 // ---- Discovered fields ----
 
-/** Insights-style fields of a JSON log message (`a.b`, `items.0.id`, `@x` → `@@x`), at most `cap`; null when not a JSON object. */
-export function flattenJson(message: string, cap = 200): Record<string, string> | null {
-  const t = message.trimStart();
-  if (!t.startsWith('{')) return null;
-  let doc: unknown;
-  try { doc = JSON.parse(t); } catch { return null; }
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return null;
-  const out: Record<string, string> = {};
-  let n = 0;
-  const walk = (v: unknown, path: string): void => {
-    if (n >= cap) return;
-    if (v !== null && typeof v === 'object') {
-      const entries = Array.isArray(v) ? v.map((x, i) => [String(i), x] as const) : Object.entries(v);
-      for (const [k, x] of entries) walk(x, path ? `${path}.${k}` : k);
-      return;
-    }
-    if (v === null) return;
-    out[path.startsWith('@') ? `@${path}` : path] = String(v);
-    n++;
-  };
-  walk(doc, '');
-  return out;
+/**
+ * Insights-style fields of a JSON log message (`a.b`, `items.0.id`, `@x` → `@@x`), at most `cap`; null when not a
+ * JSON object. The same flattening GetLogRecord uses on the server; here leading white space is tolerated.
+ */
+export function flattenJson(message: string, cap = DISCOVERY_CAP): Record<string, string> | null {
+  return flattenJsonFields(message.trimStart(), cap);
 }
 
 export function jsonFieldNames(message: string, cap = 200): string[] {
