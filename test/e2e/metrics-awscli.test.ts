@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { awsEnv, startTestServer, tempDir, type TestServer } from '../helpers/server.js';
+import { runAwsCli, type CliRun } from '../helpers/aws-cli.js';
 
 const exec = promisify(execFile);
 const CLI2 = '/usr/bin/aws';
@@ -33,18 +34,8 @@ before(async () => {
 });
 after(async () => { await srv?.cleanup(); });
 
-interface Run { code: number; stdout: string; stderr: string }
-
-async function aws(bin: string, args: string[]): Promise<Run> {
-  try {
-    const r = await exec(bin, ['--endpoint-url', srv.url, '--output', 'json', ...args], { env: awsEnv(), timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const err = e as { code?: unknown; stdout?: string; stderr?: string };
-    if (typeof err.code !== 'number') throw e;
-    return { code: err.code, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
-  }
-}
+/** Runs `aws --endpoint-url <srv> --output json <args>`; never throws on a non-zero exit. */
+const aws = (bin: string, args: string[]): Promise<CliRun> => runAwsCli(bin, srv.url, args);
 
 async function ok<T = Record<string, unknown>>(bin: string, args: string[]): Promise<T> {
   const r = await aws(bin, args);
