@@ -3,18 +3,12 @@
  * shapes) and short plain-text lines (~75 B). Timestamps ascend through a window inside the
  * last hour, so nothing is rejected as too old or too new. Deterministic for a given seed.
  */
+import { mulberry32 } from '../../src/demo/random.js';
+
 export interface Lines { lines: string[]; ts: number[]; bytes: number }
 
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32, the demo generator's seeded PRNG. */
+export const rng = mulberry32;
 
 const SERVICES = ['checkout-api', 'payments', 'inventory', 'auth', 'search-svc', 'notification-worker', 'gateway', 'orders'];
 const METHODS = ['GET', 'GET', 'GET', 'POST', 'POST', 'PUT', 'DELETE'];

@@ -15,23 +15,14 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { logsOperations } from '../../src/api/logs/index.js';
 import { bearerToken } from '../../src/auth/access-keys.js';
 import { REPO_ROOT, startTestServer, TEST_KEY, type TestServer } from '../helpers/server.js';
+import { mulberry32 } from '../../src/demo/random.js';
 
 const SEED = Number(process.env.TRAILWATCH_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const BUDGET_MS = Number(process.env.TRAILWATCH_FUZZ_MS ?? 15_000);
 const MAX_REQUESTS = Number(process.env.TRAILWATCH_FUZZ_MAX ?? 20_000);
 const WORKERS = 6;
 
-/** mulberry32: small, fast, good enough to drive a fuzzer reproducibly. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 
 class Gen {
   constructor(readonly r: () => number) {}
