@@ -174,7 +174,6 @@ export class LogStore {
     renameSync(p + '.tmp', p);
     this.checkpointed = seq;
     this.saveDedup();
-    this.meta.saveStats();
     await this.wal.releaseThrough(seq);
   }
 
@@ -393,7 +392,6 @@ export class LogStore {
     while (this.inserting) await new Promise((r) => setTimeout(r, 5));
     await this.wal.close();
     await this.checkpoint();
-    this.meta.saveStats();
     this.meta.close();
     await this.engine.close();
   }

@@ -91,6 +91,7 @@ export class MetadataStore {
         if (g) g.tags = o.tags;
         break;
       }
+      // Stream statistics are derived data, rebuilt from the engine on every open; older journals may still carry them.
       case 'stats': {
         const g = this.byId.get(o.groupId);
         const s = g ? [...g.streams.values()].find((x) => x.id === o.id) : undefined;
@@ -115,7 +116,6 @@ export class MetadataStore {
       if (g.retentionInDays) lines.push(JSON.stringify({ op: 'retention', id: g.id, days: g.retentionInDays }));
       for (const s of g.streams.values()) {
         lines.push(JSON.stringify({ op: 'stream', groupId: g.id, id: s.id, name: s.name, creationTime: s.creationTime }));
-        if (s.lastIngestionTime !== undefined) lines.push(JSON.stringify({ op: 'stats', groupId: g.id, id: s.id, first: s.firstEventTimestamp, last: s.lastEventTimestamp, ingest: s.lastIngestionTime, bytes: s.storedBytes }));
       }
     }
     // Keep the id counter monotonic across compactions even if the newest group was deleted.
@@ -145,16 +145,6 @@ export class MetadataStore {
   setRetention(g: GroupMeta, days: number | null): void { this.record({ op: 'retention', id: g.id, days }); }
 
   setTags(g: GroupMeta, tags: Record<string, string>): void { this.record({ op: 'tags', id: g.id, tags }); }
-
-  /** Stream statistics are derived data (rebuilt from the engine on open), so they are not synced per batch. */
-  saveStats(): void {
-    for (const g of this.byId.values()) {
-      for (const s of g.streams.values()) {
-        if (s.lastIngestionTime === undefined) continue;
-        writeSync(this.fd, JSON.stringify({ op: 'stats', groupId: g.id, id: s.id, first: s.firstEventTimestamp, last: s.lastEventTimestamp, ingest: s.lastIngestionTime, bytes: s.storedBytes }) + '\n');
-      }
-    }
-  }
 
   close(): void {
     if (this.fd >= 0) { closeSync(this.fd); this.fd = -1; }
