@@ -17,14 +17,11 @@ interface Props {
   onSort: (s: SortState | null) => void;
   /** Field names seen in an expanded record (for completion). */
   onDiscover?: (fields: string[]) => void;
-  /** Finds a record some other way when GetLogRecord cannot. */
-  lookupRecord?: RecordLookup;
 }
 
-export type RecordLookup = (ptr: string, signal: AbortSignal) => Promise<Record<string, string> | null>;
 
 /** Results as a table: headers sort (natural order), rows expand to the whole record. */
-export function ResultsTable({ columns, rows, sort, onSort, onDiscover, lookupRecord }: Props) {
+export function ResultsTable({ columns, rows, sort, onSort, onDiscover }: Props) {
   const [open, setOpen] = useState<ReadonlySet<number>>(new Set());
   const [shown, setShown] = useState(PAGE);
   const wrap = useRef<HTMLDivElement>(null);
@@ -72,7 +69,7 @@ export function ResultsTable({ columns, rows, sort, onSort, onDiscover, lookupRe
               const i = Number(r['\u0000i']);
               const expanded = open.has(i);
               return (
-                <ResultRow key={i} row={r} columns={columns} expanded={expanded} onToggle={() => toggle(i)} onDiscover={onDiscover} lookupRecord={lookupRecord} detailWidth={detailWidth} />
+                <ResultRow key={i} row={r} columns={columns} expanded={expanded} onToggle={() => toggle(i)} onDiscover={onDiscover} detailWidth={detailWidth} />
               );
             })}
           </tbody>
@@ -108,7 +105,7 @@ function Cell({ column, value }: { column: string; value: string | undefined }) 
   );
 }
 
-function ResultRow({ row, columns, expanded, onToggle, onDiscover, lookupRecord, detailWidth }: { row: Row; columns: string[]; expanded: boolean; onToggle: () => void; onDiscover?: (f: string[]) => void; lookupRecord?: RecordLookup; detailWidth: number }) {
+function ResultRow({ row, columns, expanded, onToggle, onDiscover, detailWidth }: { row: Row; columns: string[]; expanded: boolean; onToggle: () => void; onDiscover?: (f: string[]) => void; detailWidth: number }) {
   return (
     <>
       <tr class={`result-row${expanded ? ' result-open' : ''}`} data-testid="result-row" onClick={(e) => { if (!window.getSelection()?.toString() && !(e.target as HTMLElement).closest('button')) onToggle(); }}>
@@ -123,7 +120,7 @@ function ResultRow({ row, columns, expanded, onToggle, onDiscover, lookupRecord,
         <tr class="result-detail-row">
           <td colSpan={columns.length + 1}>
             <div class="record-sticky" style={{ width: `${detailWidth}px` }}>
-              <RecordDetail row={row} onDiscover={onDiscover} lookupRecord={lookupRecord} />
+              <RecordDetail row={row} onDiscover={onDiscover} />
             </div>
           </td>
         </tr>
@@ -133,11 +130,10 @@ function ResultRow({ row, columns, expanded, onToggle, onDiscover, lookupRecord,
 }
 
 /** The whole record: for an event row (with @ptr), every field GetLogRecord returns; otherwise the row's fields. */
-function RecordDetail({ row, onDiscover, lookupRecord }: { row: Row; onDiscover?: (f: string[]) => void; lookupRecord?: RecordLookup }) {
+function RecordDetail({ row, onDiscover }: { row: Row; onDiscover?: (f: string[]) => void }) {
   const ptr = row['@ptr'];
   const [record, setRecord] = useState<Record<string, string> | null>(ptr ? null : rowFields(row));
   const [error, setError] = useState<ApiError | null>(null);
-  const [note, setNote] = useState<string | null>(null);
 
   useEffect(() => {
     if (!ptr) return;
@@ -147,18 +143,7 @@ function RecordDetail({ row, onDiscover, lookupRecord }: { row: Row; onDiscover?
       try {
         found((await insights.getLogRecord(ptr, c.signal)).logRecord);
       } catch (e) {
-        if (isAbort(e)) return;
-        const err = toApiError(e);
-        // GetLogRecord can miss records the query found (a server that stores some formats in other
-        // tables): read the event with a query by @ptr instead, and say so.
-        const alt = lookupRecord && err.code !== 'NetworkError' ? await lookupRecord(ptr, c.signal).catch(() => null) : null;
-        if (c.signal.aborted) return;
-        if (alt) {
-          found(alt);
-          setNote(`GetLogRecord answered ${err.code}; these fields were read with a query by @ptr instead.`);
-        } else {
-          setError(err);
-        }
+        if (!isAbort(e)) setError(toApiError(e));
       }
     })();
     return () => c.abort();
@@ -172,7 +157,6 @@ function RecordDetail({ row, onDiscover, lookupRecord }: { row: Row; onDiscover?
   const names = Object.keys(record).filter((k) => k !== '@message').sort(fieldOrder);
   return (
     <div class="record-detail" data-testid="record-detail">
-      {note && <p class="record-note muted" data-testid="record-note">{note}</p>}
       <table class="kv" data-testid="record-fields">
         <tbody>
           {names.map((k) => (

@@ -29,15 +29,4 @@ export async function poll(queryId: string, signal: AbortSignal, onUpdate: (r: Q
   }
 }
 
-/** Starts a query and waits for its end; the query is stopped if the signal aborts first. */
-export async function runQuery(input: Parameters<typeof insights.startQuery>[0], signal: AbortSignal): Promise<QueryResults> {
-  const { queryId } = await insights.startQuery(input, signal);
-  try {
-    return await poll(queryId, signal);
-  } catch (e) {
-    if (signal.aborted) insights.stopQuery(queryId).catch(() => { /* it ended */ });
-    throw e;
-  }
-}
-
 export type { ResultField };

@@ -6,8 +6,8 @@ import {
 import { autoPeriod, chartModel, formatWhen } from '../lib/chart';
 import { formatBytes, formatCount } from '../lib/format';
 import { histogramQuery, isAggregation, statsKeyCount, usesSource } from '../lib/insights-lang';
-import { INTERNAL_MARK, poll, runQuery, TERMINAL } from '../lib/query-runner';
-import { columnsOf, discoverFields, download, flattenJson, parseResultTime, sortRows, toCsv, toJson, toRows, type Row } from '../lib/results';
+import { INTERNAL_MARK, poll, TERMINAL } from '../lib/query-runner';
+import { columnsOf, discoverFields, download, parseResultTime, sortRows, toCsv, toJson, toRows, type Row } from '../lib/results';
 import { href, navigate } from '../lib/router';
 import { PRESETS, rangeFromQuery, rangeToQuery, type TimeRange } from '../lib/time-range';
 import { ErrorBanner } from '../components/ErrorBanner';
@@ -269,19 +269,6 @@ export function ExplorePage({ query }: { query: URLSearchParams }) {
     return [...s].sort((a, b) => (a.startsWith('@') === b.startsWith('@') ? (a < b ? -1 : a > b ? 1 : 0) : a.startsWith('@') ? -1 : 1));
   }, [sampleFields, recordFields, columns]);
 
-  /** A record by its @ptr, read with a query over the run's groups and window (GetLogRecord's fallback). */
-  async function lookupRecord(ptr: string, signal: AbortSignal): Promise<Record<string, string> | null> {
-    if (!run || !run.groups.length || !/^[A-Za-z0-9_-]+=*$/.test(ptr)) return null;
-    const res = await runQuery({
-      logGroupNames: run.groups, startTime: Math.floor(run.window.from / 1000), endTime: Math.floor(run.window.to / 1000),
-      queryString: `${INTERNAL_MARK}record\nfilter @ptr = "${ptr}"\n| fields @timestamp, @message, @logStream, @log, @ingestionTime\n| limit 1`,
-    }, signal);
-    const row = res.status === 'Complete' ? toRows(res.results)[0] : undefined;
-    if (!row || row['@message'] === undefined) return null;
-    const { '@ptr': _ptr, ...system } = row;
-    return { ...(flattenJson(row['@message']) ?? {}), ...system };
-  }
-
   function exportAs(kind: 'csv' | 'json') {
     const ordered = sort ? sortRows(rows, sort.column, sort.dir) : rows;
     if (kind === 'csv') download(toCsv(columns, ordered), `trailwatch-results-${stamp()}.csv`, 'text/csv;charset=utf-8');
@@ -483,7 +470,7 @@ export function ExplorePage({ query }: { query: URLSearchParams }) {
               {(!hasChart || tab === 'table') && (
                 <div id="panel-table" role={hasChart ? 'tabpanel' : undefined} aria-labelledby={hasChart ? 'tab-table' : undefined}>
                   {n > 0 ? (
-                    <ResultsTable columns={columns} rows={rows} sort={sort} onSort={setSort} onDiscover={(f) => setRecordFields((prev) => [...new Set([...prev, ...f])])} lookupRecord={lookupRecord} />
+                    <ResultsTable columns={columns} rows={rows} sort={sort} onSort={setSort} onDiscover={(f) => setRecordFields((prev) => [...new Set([...prev, ...f])])} />
                   ) : (
                     <p class="empty muted" data-testid="results-empty">
                       {running ? 'Waiting for results…' : status === 'Complete' ? 'No results: nothing matched in this time range.' : status === 'Cancelled' ? 'The query was cancelled.' : 'No results.'}
