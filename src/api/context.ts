@@ -5,6 +5,10 @@ import type { QueryManager } from '../query/query-manager.js';
 import type { SavedQueries } from '../store/saved-queries.js';
 import type { MetricStore } from '../metrics/store.js';
 import type { MetricFilterStore } from '../metrics/metric-filters.js';
+import type { NotificationService } from '../notify/service.js';
+import type { AlarmService } from '../alarms/service.js';
+import type { AnomalyDetectorService } from '../metrics/anomaly/service.js';
+import type { DashboardService } from '../dashboards/service.js';
 
 export interface ServiceContext {
   store: LogStore;
@@ -14,6 +18,12 @@ export interface ServiceContext {
   metrics: MetricStore;
   /** Metric filters on log groups (PutMetricFilter), applied to every durable batch. */
   metricFilters: MetricFilterStore;
+  /** SNS-compatible topics and the delivery outbox. */
+  notifications: NotificationService;
+  /** Metric and composite alarms and their evaluation. */
+  alarms: AlarmService;
+  anomalyDetectors: AnomalyDetectorService;
+  dashboards: DashboardService;
   accountId: string;
   log: Logger;
 }

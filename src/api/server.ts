@@ -15,6 +15,7 @@ import { exportOcsfRequest } from './export-ocsf.js';
 import { serveStatic } from './static-files.js';
 import { BodyTooLarge, inflate, readBody } from './request-body.js';
 import { createProtocolHandler } from './protocols/index.js';
+import { snsService } from './sns/index.js';
 import { CLOUDWATCH_BODY_LIMITS, cloudwatchService } from './cloudwatch/index.js';
 import { handleImportRoutes } from './import/index.js';
 import type { ImportService } from '../sources/import/importer.js';
@@ -55,8 +56,8 @@ async function authenticate(req: IncomingMessage, url: URL, body: Buffer, opts: 
 
 export function createApiServer(opts: ApiOptions): Server {
   const services: Record<string, Record<string, Handler>> = { [LOGS_TARGET_PREFIX]: logsOperations };
-  // CloudWatch metrics over awsQuery, AWS JSON 1.0 and RPC v2 CBOR (src/api/protocols/, docs/metrics.md).
-  const protocols = createProtocolHandler({ services: [cloudwatchService], authenticate: (r, u, b) => authenticate(r, u, b, opts), context: opts, maxBodyBytes: CLOUDWATCH_BODY_LIMITS });
+  // CloudWatch metrics (and SNS, awsQuery only) over awsQuery, AWS JSON 1.0 and RPC v2 CBOR (src/api/protocols/, docs/metrics.md).
+  const protocols = createProtocolHandler({ services: [cloudwatchService, snsService], authenticate: (r, u, b) => authenticate(r, u, b, opts), context: opts, maxBodyBytes: CLOUDWATCH_BODY_LIMITS });
 
   async function handleAws(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<void> {
     const started = Date.now();

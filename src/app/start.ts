@@ -23,6 +23,11 @@ import { MetricStore } from '../metrics/store.js';
 import { emfProcessor } from '../metrics/emf.js';
 import { registerProcessor } from '../ingest/processors.js';
 import { MetricFilterStore } from '../metrics/metric-filters.js';
+import type { AppDeps } from './deps.js';
+import { NotificationService } from '../notify/service.js';
+import { AnomalyDetectorService } from '../metrics/anomaly/service.js';
+import { AlarmService } from '../alarms/service.js';
+import { DashboardService } from '../dashboards/service.js';
 
 export interface ServeOptions {
   dataDir: string;
@@ -103,8 +108,14 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const region = o.region ?? process.env.AWS_REGION ?? 'us-east-1';
   const queries = new QueryManager(engine, async () => (await import('../query/insights/index.js')).runInsightsQuery);
   const savedQueries = new SavedQueries(join(dataDir, 'store'));
+  // Notifications, anomaly models, alarms and dashboards: each keeps its own files under dataDir.
+  const deps: AppDeps = { dataDir, engine, store, metrics, metricFilters, log, accountId, region };
+  const notifications = await NotificationService.open(deps);
+  const anomalyDetectors = await AnomalyDetectorService.open(deps);
+  const alarms = await AlarmService.open({ ...deps, notifications, anomalyDetectors });
+  const dashboards = await DashboardService.open(deps);
   const importer = new ImportService(store, { dataDir, accountId, region, log, config: loadImportConfig(dataDir, o.importConfig) });
-  const server = createApiServer({ store, queries, savedQueries, metrics, metricFilters, accountId, log, keys, consoleDir: consoleDir(), defaultRegion: region, importer });
+  const server = createApiServer({ store, queries, savedQueries, metrics, metricFilters, notifications, alarms, anomalyDetectors, dashboards, accountId, log, keys, consoleDir: consoleDir(), defaultRegion: region, importer });
   const host = o.host ?? '127.0.0.1';
   await new Promise<void>((res, rej) => { server.once('error', rej); server.listen(o.port ?? 4566, host, () => res()); });
   const port = (server.address() as AddressInfo).port;
@@ -131,6 +142,10 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       await queries.close();
       await sink.detach();
       await importer.close();
+      await alarms.close();
+      await dashboards.close();
+      await anomalyDetectors.close();
+      await notifications.close();
       await metrics.close();
       await store.close();
     },

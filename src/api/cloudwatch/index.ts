@@ -10,6 +10,9 @@ import { ListMetrics } from './list-metrics.js';
 import { GetMetricData } from './get-metric-data.js';
 import * as shapes from './shapes.js';
 import { LIMITS } from '../../metrics/model.js';
+import { ALARM_ERRORS, ALARM_OPERATIONS } from './alarm-operations.js';
+import { ANOMALY_ERRORS, ANOMALY_OPERATIONS } from './anomaly-operations.js';
+import { DASHBOARD_ERRORS, DASHBOARD_OPERATIONS } from './dashboard-operations.js';
 
 export const CLOUDWATCH_SERVICE_NAME = 'GraniteServiceVersion20100801';
 
@@ -18,12 +21,15 @@ export const cloudwatchService: ProtocolService = {
   signingName: 'monitoring',
   version: '2010-08-01',
   xmlNamespace: 'http://monitoring.amazonaws.com/doc/2010-08-01/',
-  errors: CLOUDWATCH_ERRORS,
+  errors: { ...CLOUDWATCH_ERRORS, ...ALARM_ERRORS, ...ANOMALY_ERRORS, ...DASHBOARD_ERRORS },
   operations: {
     PutMetricData: { input: shapes.PutMetricDataInput, handler: PutMetricData },
     GetMetricStatistics: { input: shapes.GetMetricStatisticsInput, output: shapes.GetMetricStatisticsOutput, handler: GetMetricStatistics },
     ListMetrics: { input: shapes.ListMetricsInput, output: shapes.ListMetricsOutput, handler: ListMetrics },
     GetMetricData: { input: shapes.GetMetricDataInput, output: shapes.GetMetricDataOutput, handler: GetMetricData },
+    ...ALARM_OPERATIONS,
+    ...ANOMALY_OPERATIONS,
+    ...DASHBOARD_OPERATIONS,
   },
 };
 
