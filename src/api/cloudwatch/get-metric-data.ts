@@ -8,62 +8,16 @@
  * continues the same request. Results of a page that is not the last have StatusCode PartialData.
  */
 import { createHash } from 'node:crypto';
+import { evaluateQueries, MetricDataError } from '../../metrics/metric-data.js';
+import { DEFAULT_MAX_DATAPOINTS, MAX_QUERIES, readQuery } from './metric-data-query.js';
 import type { Handler } from '../context.js';
-import { MathError } from '../../metrics/math/lexer.js';
-import { callsOf, parseExpression, type Node } from '../../metrics/math/parser.js';
-import { evaluate, type MathEnv, type Series, type Value } from '../../metrics/math/evaluator.js';
-import { MAX_GRID_CELLS, grid, metricStatSeries, searchSeries, type PropSeries } from '../../metrics/query.js';
+import { callsOf } from '../../metrics/math/parser.js';
+import { MAX_GRID_CELLS, type PropSeries } from '../../metrics/query.js';
 import { parseTimezone, renderLabel } from '../../metrics/labels.js';
-import { periodCount, roundStart, validPeriod } from '../../metrics/periods.js';
+import { periodCount, roundStart } from '../../metrics/periods.js';
 import { parseStat } from '../../metrics/statistics.js';
-import type { Dimension } from '../../metrics/model.js';
-import { combination, invalid, invalidNextToken, invalidValue, missing } from './errors.js';
-import { dimensions, integer, list, namespace, struct, text, timestamp, unit, type Input } from './params.js';
-
-export const MAX_QUERIES = 500;
-export const DEFAULT_MAX_DATAPOINTS = 100_800;
-const ID = /^[a-z][a-zA-Z0-9_]*$/;
-
-interface StatQuery { kind: 'stat'; id: string; label?: string; returnData: boolean; namespace: string; metricName: string; dimensions: Dimension[]; period: number; stat: string; unit?: string }
-interface ExprQuery { kind: 'expr'; id: string; label?: string; returnData: boolean; expression: string; ast: Node; period?: number }
-type Query = StatQuery | ExprQuery;
-
-function readQuery(raw: unknown, i: number, seen: Set<string>): Query {
-  const p = `MetricDataQueries.member.${i + 1}`;
-  const q = struct(raw, p);
-  const id = text(q, 'Id', `${p}.Id`, { required: true, min: 1, max: 255 })!;
-  if (!ID.test(id)) throw invalid(`The value ${id} for parameter ${p}.Id is invalid. It must start with a lowercase letter and contain only letters, numbers and underscores.`);
-  if (seen.has(id)) throw invalid(`The value ${id} for parameter ${p}.Id is used more than once.`);
-  seen.add(id);
-  const label = text(q, 'Label', `${p}.Label`);
-  const returnData = q.ReturnData === undefined || q.ReturnData === null ? true : q.ReturnData === true;
-  const period = integer(q, 'Period', `${p}.Period`, { min: 1 });
-  const hasStat = q.MetricStat !== undefined && q.MetricStat !== null;
-  const hasExpr = q.Expression !== undefined && q.Expression !== null;
-  if (hasStat && hasExpr) throw combination(`The parameters ${p}.MetricStat and ${p}.Expression are mutually exclusive and you have specified both.`);
-  if (!hasStat && !hasExpr) throw missing(`${p}.MetricStat or ${p}.Expression`);
-  if (hasExpr) {
-    const expression = text(q, 'Expression', `${p}.Expression`, { min: 1, max: 2048 })!;
-    let ast: Node;
-    try { ast = parseExpression(expression); } catch (e) {
-      if (e instanceof MathError) throw invalid(`Error in expression ${id}: ${e.message}`);
-      throw e;
-    }
-    return { kind: 'expr', id, label, returnData, expression, ast, period };
-  }
-  const sp = `${p}.MetricStat`;
-  const ms = struct(q.MetricStat, sp);
-  if (ms.Metric === undefined || ms.Metric === null) throw missing(`${sp}.Metric`);
-  const m = struct(ms.Metric, `${sp}.Metric`);
-  const ns = namespace(m, `${sp}.Metric.Namespace`, { required: true })!;
-  const metricName = text(m, 'MetricName', `${sp}.Metric.MetricName`, { required: true, min: 1, max: 255 })!;
-  const dims = dimensions(m, `${sp}.Metric.Dimensions`);
-  const statPeriod = integer(ms, 'Period', `${sp}.Period`, { required: true })!;
-  if (!validPeriod(statPeriod)) throw invalid(`The parameter ${sp}.Period must be 1, 5, 10, 20, 30, or a multiple of 60.`);
-  const stat = text(ms, 'Stat', `${sp}.Stat`, { required: true, min: 1 })!;
-  if (!parseStat(stat)) throw invalidValue(stat, `${sp}.Stat`);
-  return { kind: 'stat', id, label, returnData, namespace: ns, metricName, dimensions: dims, period: statPeriod, stat, unit: unit(ms, `${sp}.Unit`) };
-}
+import { combination, invalid, invalidNextToken, invalidValue } from './errors.js';
+import { integer, list, struct, text, timestamp, type Input } from './params.js';
 
 function requestHash(input: Input): string {
   const { NextToken: _t, ...rest } = input;
@@ -95,7 +49,6 @@ export const GetMetricData: Handler = async (input, ctx) => {
     boundary = t.b;
   }
   const now = Date.now();
-  const byId = new Map(queries.map((q) => [q.id, q]));
   for (const q of queries) {
     if (q.kind !== 'expr') continue;
     for (const call of callsOf(q.ast, 'SEARCH')) {
@@ -108,30 +61,13 @@ export const GetMetricData: Handler = async (input, ctx) => {
   const cells = queries.reduce((n, q) => n + (q.kind === 'stat' ? periodCount(roundStart(start, q.period, now), end, q.period) : 0), 0);
   if (cells > MAX_GRID_CELLS) throw combination('The requested time range and periods produce too many datapoints.');
 
-  // MetricStat series first (METRICS() and the default grid need them).
-  const stats = new Map<string, PropSeries>();
-  for (const q of queries) {
-    if (q.kind === 'stat') stats.set(q.id, await metricStatSeries(ctx.metrics, q, start, end, now, q.label, q.id));
+  let values;
+  try {
+    values = await evaluateQueries(ctx.metrics, queries, start, end, now, { anomalyDetectors: ctx.anomalyDetectors });
+  } catch (e) {
+    if (e instanceof MetricDataError) throw invalid(e.message);
+    throw e;
   }
-  // SEARCH calls are fetched before evaluation (the evaluator is synchronous).
-  const searches = new Map<string, PropSeries[]>();
-  for (const q of queries) {
-    if (q.kind !== 'expr') continue;
-    for (const c of callsOf(q.ast, 'SEARCH')) {
-      const [expr, stat] = [(c.args[0] as { v: string }).v, (c.args[1] as { v: string }).v];
-      const period = c.args[2] ? (c.args[2] as { v: number }).v : q.period ?? 300;
-      const key = `${expr}\u0000${stat}\u0000${period}`;
-      if (searches.has(key)) continue;
-      if (!validPeriod(period)) throw invalid(`Error in expression ${q.id}: invalid SEARCH period ${period}`);
-      try {
-        searches.set(key, await searchSeries(ctx.metrics, expr, stat, period, start, end, now));
-      } catch (e) {
-        if (e instanceof MathError) throw invalid(`Error in expression ${q.id}: ${e.message}`);
-        throw e;
-      }
-    }
-  }
-  const values = evaluateAll(queries, byId, stats, searches, start, end, now);
 
   const results: Result[] = [];
   for (const q of queries) {
@@ -151,49 +87,6 @@ export const GetMetricData: Handler = async (input, ctx) => {
   }
   return page(results, scanBy === 'TimestampAscending', maxDatapoints, boundary, hash);
 };
-
-function evaluateAll(queries: Query[], byId: Map<string, Query>, stats: Map<string, PropSeries>, searches: Map<string, PropSeries[]>, start: number, end: number, now: number): Map<string, Value> {
-  const values = new Map<string, Value>();
-  const active = new Set<string>();
-  const metricSeries = queries.filter((q) => q.kind === 'stat').map((q) => stats.get(q.id)!);
-  const defaultGrid = (period?: number) => {
-    if (metricSeries.length) {
-      const g = metricSeries[0];
-      return { timestamps: [...g.timestamps], period: g.period };
-    }
-    const p = period ?? 60;
-    return { timestamps: grid(start, end, p, now), period: p };
-  };
-  function valueOf(id: string, from: string, pos: number): Value {
-    const done = values.get(id);
-    if (done) return done;
-    const q = byId.get(id);
-    if (!q) throw new MathError(`Unknown id ${id}${pos >= 0 ? ` at position ${pos + 1}` : ''}`, pos);
-    if (q.kind === 'stat') { const v: Value = { t: 'ts', s: stats.get(id)! }; values.set(id, v); return v; }
-    if (active.has(id)) throw new MathError(`Circular reference between expressions ${from} and ${id}`);
-    active.add(id);
-    try {
-      const env: MathEnv = {
-        ref: (rid, rpos) => valueOf(rid, id, rpos),
-        metrics: () => metricSeries as Series[],
-        search: (expr, stat, period) => searches.get(`${expr}\u0000${stat}\u0000${period}`) ?? [],
-        grid: () => defaultGrid(q.period),
-      };
-      const v = evaluate(q.ast, env);
-      values.set(id, v);
-      return v;
-    } finally {
-      active.delete(id);
-    }
-  }
-  for (const q of queries) {
-    try { valueOf(q.id, q.id, -1); } catch (e) {
-      if (e instanceof MathError) throw invalid(`Error in expression ${q.id}: ${e.message}`);
-      throw e;
-    }
-  }
-  return values;
-}
 
 function page(results: Result[], ascending: boolean, max: number, boundary: number | undefined, hash: string): Record<string, unknown> {
   const counts = new Map<number, number>();
