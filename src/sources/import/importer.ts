@@ -15,6 +15,7 @@ import { Readable, pipeline } from 'node:stream';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import type { Logger } from 'pino';
 import type { LogStore, InputEvent } from '../../store/log-store.js';
+import { runProcessors } from '../../ingest/processors.js';
 import { StoreOverloadedError } from '../../store/log-store.js';
 import type { GroupMeta, StreamMeta } from '../../store/metadata.js';
 import type { TableSpec } from '../../store/schema.js';
@@ -424,11 +425,16 @@ export class ImportService {
     return total;
   }
 
-  /** Appends, waiting out a full engine queue rather than failing the import. */
+  /**
+   * Appends, waiting out a full engine queue rather than failing the import. Imported events go
+   * through the post-append processors like API ingest does (metric filters on a CloudTrail group
+   * are how the CIS alarms see imported trails); a retried duplicate batch does not run them again.
+   */
   private async appendRetrying(group: GroupMeta, stream: StreamMeta, events: InputEvent[], hash: string): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.store.append(group, stream, events, hash);
+        const r = await this.store.append(group, stream, events, hash);
+        if (!r.duplicate) await runProcessors(this.store, { group, stream, events });
         return;
       } catch (e) {
         if (!(e instanceof StoreOverloadedError) || attempt > 600) throw e;
