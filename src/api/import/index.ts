@@ -19,6 +19,7 @@ import { AuthError, verifySigV4 } from '../../auth/sigv4.js';
 import { ImportError, type ImportService } from '../../sources/import/importer.js';
 import { normalizeEtag, objectId } from '../../sources/import/ledger.js';
 import { parseNotification } from '../../sources/import/notifications.js';
+import { SnsSignatureError, SnsVerifier, isSnsEnvelope } from '../../sources/import/sns-signature.js';
 import { makeS3Client, openS3Object } from '../../sources/import/objects.js';
 import { handleFirehose } from './firehose.js';
 
@@ -139,10 +140,29 @@ async function handleImport(req: IncomingMessage, res: ServerResponse, url: URL,
 }
 
 let s3: S3Client | undefined;
+const verifiers = new WeakMap<object, SnsVerifier>();
+
+/** SNS envelopes must carry SNS's signature (unless the operator turned the check off). */
+async function checkSnsSignature(body: unknown, d: ImportApiDeps): Promise<void> {
+  const cfg = d.importer.config.notifications ?? {};
+  if (cfg.verifySignatures === false || !isSnsEnvelope(body)) return;
+  let v = verifiers.get(d.importer);
+  if (!v) { v = new SnsVerifier({ certHosts: cfg.certHosts }); verifiers.set(d.importer, v); }
+  try {
+    await v.verify(body);
+  } catch (e) {
+    if (e instanceof SnsSignatureError) {
+      d.log.warn({ topicArn: typeof body.TopicArn === 'string' ? body.TopicArn : undefined, reason: e.message }, 'SNS message refused: bad signature');
+      throw new HttpError(403, 'InvalidSignature', e.message);
+    }
+    throw e;
+  }
+}
 
 /** S3 notifications delivered over HTTPS: the server fetches each announced object and imports it. */
 async function handleNotifications(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string, d: ImportApiDeps): Promise<void> {
   const body = await authedJson(req, url, d.keys);
+  await checkSnsSignature(body, d);
   let n;
   try { n = parseNotification(JSON.stringify(body)); } catch { throw new HttpError(400, 'SerializationException', 'Unable to parse the notification'); }
   const cfg = d.importer.config;

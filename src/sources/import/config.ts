@@ -36,6 +36,10 @@ export interface ImportConfig {
     confirmSubscriptions?: boolean;
     /** Hosts a SubscribeURL may point at (besides `sns.<region>.amazonaws.com`). */
     subscribeHosts?: string[];
+    /** Verify the signature of SNS messages delivered over HTTP/S. Default true. */
+    verifySignatures?: boolean;
+    /** Hosts a SigningCertURL may point at (besides `sns.<region>.amazonaws.com` over HTTPS). */
+    certHosts?: string[];
   };
 }
 
