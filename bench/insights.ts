@@ -9,12 +9,15 @@
  * SQL for the same question, and the ratio compiled / hand-written (target ≤ 1.2).
  * Standalone: `node --import tsx bench/insights.ts`; the lead wires `run()` into bench/run.ts.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EmbeddedEngine } from '../src/store/embedded-engine.js';
 import { EVENTS_TABLE, GENERIC_TABLE, createTableSql } from '../src/store/schema.js';
+import { formatTableSpecs } from '../src/sources/import/importer.js';
+import { exactTextFields } from '../src/sources/registry.js';
 import { rows, type Engine } from '../src/store/engine.js';
 import { explainQuery, runInsightsQuery } from '../src/query/insights/index.js';
 import type { InsightsRequest, QueryLogGroup } from '../src/query/insights/contract.js';
@@ -25,27 +28,57 @@ const ACCOUNT = '123456789012';
 
 interface Target { name: string; group: QueryLogGroup; query: string; hand: string; target?: number }
 
-function loadSql(groupId: number, first: number, count: number, kind: 'cloudtrail' | 'app', n: number): string {
+/** The IOC the needle queries look for: a handful of CloudTrail events in the week carry it. */
+export const NEEDLE_IP = '198.51.100.77';
+const CT_TABLE = 'events_cloudtrail';
+
+/** App logs over one day into the generic table. */
+function appLoadSql(groupId: number, first: number, count: number, n: number): string {
   const ts = `toInt64(${BASE} + intDiv(number * ${DAY_MS}, ${n}))`;
   const h = 'cityHash64(number)';
   const pick = (arr: string[], salt: number) => `arrayElement([${arr.map((s) => `'${s}'`).join(',')}], (cityHash64(number, ${salt}) % ${arr.length}) + 1)`;
-  const message = kind === 'app'
-    ? `concat('{"level":"', ${pick(['INFO', 'INFO', 'INFO', 'INFO', 'WARN', 'ERROR', 'DEBUG'], 1)}, '","status":', ${pick(['200', '200', '200', '201', '302', '404', '500', '503'], 2)},
+  const message = `concat('{"level":"', ${pick(['INFO', 'INFO', 'INFO', 'INFO', 'WARN', 'ERROR', 'DEBUG'], 1)}, '","status":', ${pick(['200', '200', '200', '201', '302', '404', '500', '503'], 2)},
         ',"latency":', toString(cityHash64(number, 3) % 2000), ',"path":"/api/', ${pick(['users', 'orders', 'items', 'login', 'health', 'search'], 4)},
         '","user":"user', toString(cityHash64(number, 5) % 5000), '","requestId":"', lower(hex(${h})),
-        '","msg":"', multiIf(${h} % 200 = 0, 'upstream timeout after 30s', ${h} % 200 = 1, 'timeouts exceeded for pool', ${h} % 200 = 2, 'read timeoutMs=500', 'request completed'), '"}')`
-    : `concat('{"eventVersion":"1.08","userIdentity":{"type":"IAMUser","principalId":"AIDA', upper(hex(cityHash64(number, 6) % 100000)), '","arn":"arn:aws:iam::${ACCOUNT}:user/user', toString(cityHash64(number, 7) % 300),
-        '","accountId":"${ACCOUNT}","userName":"user', toString(cityHash64(number, 7) % 300), '"},"eventTime":"', formatDateTime(fromUnixTimestamp64Milli(${ts}, 'UTC'), '%Y-%m-%dT%H:%i:%SZ'),
-        '","eventSource":"', ${pick(['ec2.amazonaws.com', 's3.amazonaws.com', 'iam.amazonaws.com', 'sts.amazonaws.com', 'lambda.amazonaws.com'], 8)},
-        '","eventName":"', ${pick(['DescribeInstances', 'GetObject', 'PutObject', 'AssumeRole', 'ListUsers', 'Invoke', 'StartInstances'], 9)},
-        '","awsRegion":"', ${pick(['us-east-1', 'us-east-1', 'us-west-2', 'eu-west-1'], 10)}, '","sourceIPAddress":"', IPv4NumToString(toUInt32(cityHash64(number, 11) % 4294967295)),
-        '","userAgent":"aws-cli/2.15.0 Python/3.11","requestParameters":{"instancesSet":{"items":[{"instanceId":"i-', lower(hex(cityHash64(number, 12) % 1000000)), '"}]}},',
-        if(cityHash64(number, 13) % 20 = 0, '"errorCode":"AccessDenied","errorMessage":"User is not authorized",', ''),
-        '"requestID":"', lower(hex(${h})), '","eventID":"', lower(hex(cityHash64(number, 14))), '","readOnly":true,"eventType":"AwsApiCall","recipientAccountId":"${ACCOUNT}"}')`;
+        '","msg":"', multiIf(${h} % 200 = 0, 'upstream timeout after 30s', ${h} % 200 = 1, 'timeouts exceeded for pool', ${h} % 200 = 2, 'read timeoutMs=500', 'request completed'), '"}')`;
   return `INSERT INTO ${EVENTS_TABLE} (group_id, stream_id, log_group, log_stream, timestamp, ingestion_time, seq, idx, message)
-    SELECT ${groupId}, ${groupId * 100} + (cityHash64(number, 99) % 8), '${kind === 'app' ? '/app/bench' : '/aws/cloudtrail/bench'}', concat('stream-', toString(cityHash64(number, 99) % 8)),
+    SELECT ${groupId}, ${groupId * 100} + (cityHash64(number, 99) % 8), '/app/bench', concat('stream-', toString(cityHash64(number, 99) % 8)),
       ${ts}, ${ts} + 1000, intDiv(number, 1000) + 1, toUInt32(number % 1000), ${message}
     FROM numbers(${first}, ${count})`;
+}
+
+/**
+ * CloudTrail records over a week into the CloudTrail table, with the typed columns an import fills
+ * (src/sources/cloudtrail/columns.ts); one record in a million comes from NEEDLE_IP.
+ */
+function cloudTrailLoadSql(groupId: number, first: number, count: number, n: number): string {
+  const pick = (arr: string[], salt: number) => `arrayElement([${arr.map((s) => `'${s}'`).join(',')}], (cityHash64(number, ${salt}) % ${arr.length}) + 1)`;
+  const fields = `SELECT number,
+      toInt64(${BASE} + intDiv(number * ${7 * DAY_MS}, ${n})) AS ts,
+      ${pick(['ec2.amazonaws.com', 's3.amazonaws.com', 'iam.amazonaws.com', 'sts.amazonaws.com', 'lambda.amazonaws.com'], 8)} AS src,
+      ${pick(['DescribeInstances', 'GetObject', 'PutObject', 'AssumeRole', 'ListUsers', 'Invoke', 'StartInstances'], 9)} AS name,
+      ${pick(['us-east-1', 'us-east-1', 'us-west-2', 'eu-west-1'], 10)} AS region,
+      if(cityHash64(number, 21) % 1000000 = 7, '${NEEDLE_IP}', IPv4NumToString(toUInt32(cityHash64(number, 11) % 4294967295))) AS ip,
+      concat('user', toString(cityHash64(number, 7) % 300)) AS uname,
+      concat('AIDA', upper(hex(cityHash64(number, 6) % 100000))) AS pid,
+      if(cityHash64(number, 13) % 20 = 0, 'AccessDenied', '') AS err,
+      lower(hex(cityHash64(number))) AS rid, lower(hex(cityHash64(number, 14))) AS eid
+    FROM numbers(${first}, ${count})`;
+  const message = `concat('{"eventVersion":"1.08","userIdentity":{"type":"IAMUser","principalId":"', pid, '","arn":"arn:aws:iam::${ACCOUNT}:user/', uname,
+        '","accountId":"${ACCOUNT}","userName":"', uname, '"},"eventTime":"', formatDateTime(fromUnixTimestamp64Milli(ts, 'UTC'), '%Y-%m-%dT%H:%i:%SZ'),
+        '","eventSource":"', src, '","eventName":"', name, '","awsRegion":"', region, '","sourceIPAddress":"', ip,
+        '","userAgent":"aws-cli/2.15.0 Python/3.11","requestParameters":{"instancesSet":{"items":[{"instanceId":"i-', lower(hex(cityHash64(number, 12) % 1000000)), '"}]}},',
+        if(err != '', '"errorCode":"AccessDenied","errorMessage":"User is not authorized",', ''),
+        '"requestID":"', rid, '","eventID":"', eid, '","readOnly":true,"eventType":"AwsApiCall","recipientAccountId":"${ACCOUNT}"}')`;
+  return `INSERT INTO ${CT_TABLE} (group_id, stream_id, log_group, log_stream, timestamp, ingestion_time, seq, idx, message,
+      event_time, event_version, event_source, event_name, aws_region, source_ip, user_agent, error_code, error_message, read_only,
+      event_type, recipient_account_id, user_type, user_arn, user_account_id, user_principal_id, user_name, request_id, event_id)
+    SELECT ${groupId}, ${groupId * 100} + (cityHash64(number, 99) % 8), '/aws/cloudtrail/bench', concat('stream-', toString(cityHash64(number, 99) % 8)),
+      ts, ts + 1000, intDiv(number, 1000) + 1, toUInt32(number % 1000), ${message},
+      fromUnixTimestamp64Milli(intDiv(ts, 1000) * 1000, 'UTC'), '1.08', src, name, region, ip, 'aws-cli/2.15.0 Python/3.11',
+      if(err = '', NULL, err), if(err = '', NULL, 'User is not authorized'), true,
+      'AwsApiCall', '${ACCOUNT}', 'IAMUser', concat('arn:aws:iam::${ACCOUNT}:user/', uname), '${ACCOUNT}', pid, uname, rid, eid
+    FROM (${fields})`;
 }
 
 /** Runs once cold (its time is out[0]), then `reps` times. */
@@ -74,25 +107,32 @@ export async function run(): Promise<void> {
   const engine: Engine = new EmbeddedEngine({ dataDir: join(dir, 'engine'), memoryBytes: 12 * 1024 ** 3 });
   const log = (m: string) => process.stderr.write(`[insights] ${m}\n`);
   try {
-    if (!reuse) await engine.command({ query: createTableSql(GENERIC_TABLE) });
-    const ct: QueryLogGroup = { id: 1, name: '/aws/cloudtrail/bench', logGroupClass: 'STANDARD' };
-    const app: QueryLogGroup = { id: 2, name: '/app/bench', logGroupClass: 'STANDARD' };
+    if (!reuse) {
+      await engine.command({ query: createTableSql(GENERIC_TABLE) });
+      await engine.command({ query: createTableSql(formatTableSpecs().find((t) => t.name === CT_TABLE)!) });
+    }
+    // As the Logs API passes it: rows of an imported CloudTrail group carry their typed columns.
+    const ct: QueryLogGroup = { id: 1, name: '/aws/cloudtrail/bench', logGroupClass: 'STANDARD', table: CT_TABLE, typedFields: exactTextFields(CT_TABLE) };
+    const app: QueryLogGroup = { id: 2, name: '/app/bench', logGroupClass: 'STANDARD', table: EVENTS_TABLE };
     const half = Math.floor(n / 2);
     const t0 = performance.now();
     const chunk = 2_000_000;
     for (const [g, kind] of reuse ? [] : [[ct, 'cloudtrail'], [app, 'app']] as const) {
       for (let first = 0; first < half; first += chunk) {
-        await engine.command({ query: loadSql(g.id, first, Math.min(chunk, half - first), kind, half), clickhouse_settings: { max_execution_time: 3600 } });
+        const count = Math.min(chunk, half - first);
+        const query = kind === 'app' ? appLoadSql(g.id, first, count, half) : cloudTrailLoadSql(g.id, first, count, half);
+        await engine.command({ query, clickhouse_settings: { max_execution_time: 3600 } });
       }
     }
     // The store builds text indexes in background merges; measure the merged (steady) state.
     const t1 = performance.now();
-    await engine.command({ query: `OPTIMIZE TABLE ${EVENTS_TABLE} FINAL`, clickhouse_settings: { max_execution_time: 3600 } });
+    for (const t of [EVENTS_TABLE, CT_TABLE]) await engine.command({ query: `OPTIMIZE TABLE ${t} FINAL`, clickhouse_settings: { max_execution_time: 3600 } });
     log(`merged (text index built) in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
-    const [{ c, b }] = await rows<{ c: string; b: string }>(engine, `SELECT count() AS c, sum(length(message)) AS b FROM ${EVENTS_TABLE}`);
+    const [{ c, b }] = await rows<{ c: string; b: string }>(engine, `SELECT count() AS c, sum(length(message)) AS b FROM merge('^(${EVENTS_TABLE}|${CT_TABLE})$')`);
     log(`${reuse ? 'reused' : 'loaded'} ${Number(c).toLocaleString()} events (${(Number(b) / 1e9).toFixed(2)} GB of messages) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
-    const range = { startMs: BASE, endMs: BASE + DAY_MS - 1 };
+    // App logs span one day, CloudTrail a week; every query covers the week.
+    const range = { startMs: BASE, endMs: BASE + 7 * DAY_MS - 1 };
     const gid = (g: QueryLogGroup) => `group_id IN (${g.id}) AND timestamp >= ${range.startMs} AND timestamp <= ${range.endMs}`;
     const targets: Target[] = [
       {
@@ -116,14 +156,29 @@ export async function run(): Promise<void> {
         hand: `SELECT count() FROM ${EVENTS_TABLE} WHERE ${gid(app)} AND position(message, 'timeout') > 0`,
       },
       {
+        name: 'CloudTrail: stats count(*) by bin(5m), eventName (typed field)', group: ct, target: 500,
+        query: 'stats count(*) by bin(5m), eventName',
+        hand: `SELECT intDiv(timestamp, 300000) * 300000 AS b, event_name, count() FROM ${CT_TABLE} WHERE ${gid(ct)} GROUP BY b, event_name`,
+      },
+      {
+        name: `CloudTrail IOC needle: filter sourceIPAddress = "${NEEDLE_IP}" (a week)`, group: ct, target: 500,
+        query: `filter sourceIPAddress = "${NEEDLE_IP}" | fields @timestamp, eventName, userIdentity.arn`,
+        hand: `SELECT timestamp, event_name, user_arn FROM ${CT_TABLE} WHERE ${gid(ct)} AND source_ip = '${NEEDLE_IP}' ORDER BY timestamp DESC LIMIT 10000`,
+      },
+      {
+        name: `CloudTrail IOC needle anywhere: filter @message like "${NEEDLE_IP}" (a week)`, group: ct,
+        query: `filter @message like "${NEEDLE_IP}"`,
+        hand: `SELECT timestamp, message FROM ${CT_TABLE} WHERE ${gid(ct)} AND position(message, '${NEEDLE_IP}') > 0 ORDER BY timestamp DESC LIMIT 10000`,
+      },
+      {
         name: 'filter errorCode = "AccessDenied" | stats count(*) as n by eventSource | sort n desc | limit 10', group: ct,
         query: 'filter errorCode = "AccessDenied" | stats count(*) as n by eventSource | sort n desc | limit 10',
-        hand: `SELECT JSONExtractString(message, 'eventSource') AS s, count() AS n FROM ${EVENTS_TABLE} WHERE ${gid(ct)} AND JSONExtractString(message, 'errorCode') = 'AccessDenied' GROUP BY s ORDER BY n DESC LIMIT 10`,
+        hand: `SELECT event_source AS s, count() AS n FROM ${CT_TABLE} WHERE ${gid(ct)} AND error_code = 'AccessDenied' GROUP BY s ORDER BY n DESC LIMIT 10`,
       },
       {
         name: 'fields @timestamp, @message | sort @timestamp desc | limit 25', group: ct,
         query: 'fields @timestamp, @message | sort @timestamp desc | limit 25',
-        hand: `SELECT timestamp, message FROM ${EVENTS_TABLE} WHERE ${gid(ct)} ORDER BY timestamp DESC LIMIT 25`,
+        hand: `SELECT timestamp, message FROM ${CT_TABLE} WHERE ${gid(ct)} ORDER BY timestamp DESC LIMIT 25`,
       },
     ];
     const lines: string[] = [];
@@ -140,11 +195,71 @@ export async function run(): Promise<void> {
       lines.push([t.name, `${e2e.toFixed(0)} (${e2eRuns[0].toFixed(0)})`, sql.toFixed(0), hand.toFixed(0), ratio.toFixed(2), t.target ? `≤ ${t.target}${e2e <= t.target ? ' ok' : ' MISSED'}` : '-'].join(' | '));
       log(`${t.name}: e2e ${e2e.toFixed(0)} ms, compiled ${sql.toFixed(0)} ms, hand ${hand.toFixed(0)} ms (x${ratio.toFixed(2)})`);
     }
+    if (process.env.TW_BENCH_TOOLS !== '0') lines.push(...await toolComparison(engine, dir, ct, app, range, reps, log));
     process.stdout.write(lines.join('\n') + '\n');
   } finally {
     await engine.close();
     if (!keep) rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Wall time of a shell pipeline and its trimmed output. */
+function shell(cmd: string): Promise<{ ms: number; out: string }> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const c = spawn('bash', ['-o', 'pipefail', '-c', cmd], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    c.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    c.on('error', reject);
+    // rg -c exits 1 when nothing matches; anything else non-zero is a failure.
+    c.on('close', (code) => (code === 0 || (code === 1 && cmd.startsWith('rg')) ? resolve({ ms: performance.now() - t0, out: out.trim() }) : reject(new Error(`${cmd} exited ${code}`))));
+  });
+}
+
+function have(tool: string): Promise<boolean> {
+  return shell(`command -v ${tool} >/dev/null`).then(() => true, () => false);
+}
+
+/**
+ * The same questions answered by `rg` and `jq` over the raw NDJSON (each group's messages, one per line, as
+ * the engine exports them), against our Insights query end to end; the counts must agree.
+ */
+async function toolComparison(engine: Engine, dir: string, ct: QueryLogGroup, app: QueryLogGroup, range: { startMs: number; endMs: number }, reps: number, log: (m: string) => void): Promise<string[]> {
+  const files = { ct: join(dir, 'cloudtrail.ndjson'), app: join(dir, 'app.ndjson') };
+  for (const [g, f] of [[ct, files.ct], [app, files.app]] as const) {
+    if (existsSync(f)) continue;
+    const t0 = performance.now();
+    await engine.command({ query: `INSERT INTO FUNCTION file('${f}', 'TSVRaw') SELECT message FROM ${g.table} WHERE group_id = ${g.id} ORDER BY timestamp`, clickhouse_settings: { max_execution_time: 3600 } });
+    log(`exported ${f} (${(statSync(f).size / 1e9).toFixed(2)} GB) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  }
+  const ours = async (g: QueryLogGroup, query: string): Promise<{ ms: number; n: number }> => {
+    const req: InsightsRequest = { queryString: query, groups: [g], allGroups: () => [ct, app], ...range, accountId: ACCOUNT, now: range.endMs };
+    let n = 0;
+    const runs = await timeIt(async () => {
+      const r = await runInsightsQuery(engine, req);
+      const count = r.rows.length === 1 ? r.rows[0].find((f) => f.field === 'count(*)') : undefined;
+      n = count ? Number(count.value) : r.rows.length;
+    }, reps);
+    return { ms: median(runs.slice(1)), n };
+  };
+  const tools = { rg: await have('rg'), jq: await have('jq') };
+  const cases = [
+    { name: `IOC needle ${NEEDLE_IP} in a week of CloudTrail`, g: ct, query: `filter @message like "${NEEDLE_IP}" | stats count(*)`, rg: `rg -F -c '${NEEDLE_IP}' ${files.ct}`, jq: `jq -c 'select(.sourceIPAddress == "${NEEDLE_IP}")' ${files.ct} | wc -l` },
+    { name: 'count of app lines containing "timeout"', g: app, query: 'filter @message like /timeout/ | stats count(*)', rg: `rg -F -c timeout ${files.app}`, jq: `jq -c 'select(tostring | contains("timeout"))' ${files.app} | wc -l` },
+  ];
+  const out = ['', `Against rg and jq over the raw NDJSON (ms; ours = Insights end to end, median of ${reps}; tools once, warm page cache)`, ['question', 'ours', 'rg', 'jq', 'rg ÷ ours', 'jq ÷ ours', 'counts (ours/rg/jq)'].join(' | ')];
+  for (const c of cases) {
+    const o = await ours(c.g, c.query);
+    if (tools.rg) await shell(`cat ${c.g === ct ? files.ct : files.app} > /dev/null`);
+    const rg = tools.rg ? await shell(c.rg) : undefined;
+    const jq = tools.jq ? await shell(c.jq) : undefined;
+    const rgN = rg ? Number(rg.out || 0) : NaN;
+    const jqN = jq ? Number(jq.out) : NaN;
+    if ((rg && rgN !== o.n) || (jq && jqN !== o.n)) throw new Error(`${c.name}: counts differ (ours ${o.n}, rg ${rgN}, jq ${jqN})`);
+    out.push([c.name, o.ms.toFixed(0), rg ? rg.ms.toFixed(0) : 'n/a', jq ? jq.ms.toFixed(0) : 'n/a', rg ? `${(rg.ms / o.ms).toFixed(1)}x` : '-', jq ? `${(jq.ms / o.ms).toFixed(1)}x` : '-', `${o.n}/${rg ? rgN : '-'}/${jq ? jqN : '-'}`].join(' | '));
+    log(`${c.name}: ours ${o.ms.toFixed(0)} ms, rg ${rg?.ms.toFixed(0) ?? 'n/a'} ms, jq ${jq?.ms.toFixed(0) ?? 'n/a'} ms`);
+  }
+  return out;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

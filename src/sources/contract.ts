@@ -29,6 +29,12 @@ export interface ColumnDef {
    * AWS would discover; a query planner must not resolve an AWS path to a derived column.
    */
   derived?: boolean;
+  /**
+   * The column holds the field's value exactly when the record's value at `field` is a JSON string, and
+   * NULL otherwise (absent, null, a number, an object…). Logs Insights then reads the column instead of
+   * parsing the message (src/query/insights/fields.ts). Never set on derived columns.
+   */
+  exactText?: boolean;
   /** One line for docs and the console. */
   description?: string;
 }

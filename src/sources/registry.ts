@@ -85,3 +85,14 @@ export function reparseByMessageFormat(events: ParsedEvent[]): Map<SourceFormat 
   }
   return out;
 }
+
+/**
+ * Insights field → column for the `exactText` columns of a format's table (the compiler reads them
+ * instead of parsing messages); undefined for the generic table or a format without such columns.
+ */
+export function exactTextFields(table: string | undefined): Record<string, string> | undefined {
+  const f = table ? SOURCE_FORMATS.find((x) => x.table === table) : undefined;
+  const cols = f?.columns.filter((c) => c.exactText && !c.derived) ?? [];
+  if (!cols.length) return undefined;
+  return Object.fromEntries(cols.map((c) => [c.field, c.name]));
+}

@@ -12,6 +12,11 @@ export function str(v: unknown): string | null {
   return null;
 }
 
+/** A JSON string as given, else null (the value of an `exactText` column). */
+export function text(v: unknown): string | null {
+  return typeof v === 'string' ? v : null;
+}
+
 /** A JSON boolean, or the strings `true`/`false` (any case), else null. */
 export function bool(v: unknown): boolean | null {
   if (typeof v === 'boolean') return v;

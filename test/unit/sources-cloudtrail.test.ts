@@ -257,6 +257,25 @@ describe('cloudtrail: Panther test events (panther_tests.jsonl, AWS.CloudTrail)'
     for (const ty of ['AssumedRole', 'IAMUser', 'Root', 'AWSAccount', 'FederatedUser', 'Unknown', 'AWSService']) assert.ok(types.has(ty), ty);
   });
 
+  it('exactText columns hold the value at their field path exactly when it is a JSON string (Insights reads them instead of the message)', () => {
+    const exact = CLOUDTRAIL_COLUMNS.filter((c) => c.exactText);
+    assert.ok(exact.length >= 30);
+    const at = (o: unknown, path: string[]): unknown => path.reduce<unknown>((v, k) => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>)[k] : undefined), o);
+    // Odd values too: numbers, booleans, objects, nulls where strings usually are.
+    const odd = { eventVersion: 1.08, eventName: 42, awsRegion: null, sourceIPAddress: { ip: '1.2.3.4' }, errorCode: true, userIdentity: { type: 'IAMUser', arn: ['x'], accountId: 123456789012 }, eventTime: '2024-01-01T00:00:00Z' };
+    let checked = 0;
+    for (const log of [...tests.map((t) => t.log), odd]) {
+      const e = parseCloudTrail(JSON.stringify(log)).events[0];
+      for (const c of exact) {
+        assert.ok(!c.derived, c.name);
+        const v = at(log, c.field.split('.'));
+        assert.equal(e.columns[c.name] ?? null, typeof v === 'string' ? v : null, `${c.name} (${c.field})`);
+        checked++;
+      }
+    }
+    assert.ok(checked > 10_000);
+  });
+
   it('eventVersion 1.03 to 1.11 all present and read', () => {
     const versions = new Set(tests.map((t) => parseCloudTrail(JSON.stringify(t.log)).events[0].columns.event_version).filter(Boolean));
     for (const v of ['1.03', '1.04', '1.05', '1.06', '1.08', '1.09', '1.10', '1.11']) assert.ok(versions.has(v), v);

@@ -44,8 +44,12 @@ export interface CompileRequest {
   now: number;
   /** StartQuery's limit parameter, when given. */
   limit?: number;
+  /** Typed columns every queried group shares (QueryLogGroup.typedFields); absent when they differ. */
+  typedFields?: Record<string, string>;
+  /** Typed columns with no NULL in the queried rows: read as they are, without the message fallback. */
+  typedNonNull?: string[];
   /** Field resolution for event fields (default: EventFieldResolver). */
-  resolver?: (params: Params, accountId: string, groupNames: string[]) => FieldResolver;
+  resolver?: (params: Params, accountId: string, groupNames: string[], typedFields?: Record<string, string>, typedNonNull?: string[]) => FieldResolver;
 }
 
 export interface OutputColumn { name: string; alias: string; type: VType }
@@ -74,6 +78,8 @@ export interface CompiledQuery {
   scanColumns?: { n: string; bytes: string };
   /** An event query without filters: recordsMatched = recordsScanned (no count query). */
   matchedIsScanned: boolean;
+  /** Typed columns read with a fallback to the message (the executor may learn they hold no NULLs and recompile). */
+  typedColumns: string[];
 }
 
 /** A pipeline that contains pattern/diff/anomaly: the input query, then the rest over JS-built rows. */
@@ -175,7 +181,7 @@ class Pipeline {
 
   constructor(readonly query: Query, readonly req: CompileRequest, params?: Params) {
     this.params = params ?? new Params();
-    this.resolver = (req.resolver ?? ((p, a, g) => new EventFieldResolver(p, a, g)))(this.params, req.accountId, req.groupNames ?? []);
+    this.resolver = (req.resolver ?? ((p, a, g, t, nn) => new EventFieldResolver(p, a, g, t, nn)))(this.params, req.accountId, req.groupNames ?? [], req.typedFields, req.typedNonNull);
     this.env = { text: query.text, params: this.params, now: req.now, startMs: req.startMs, endMs: req.endMs };
     const base = newStage(null);
     base.base = true;
@@ -653,6 +659,7 @@ class Pipeline {
       tokenFilters: this.tokenFilters,
       scanColumns: this.matchedColumn && this.bytesColumn ? { n: '__matched', bytes: '__bytes' } : undefined,
       matchedIsScanned: eventRows && st.base && st.where.length === 2 && !st.arrayJoin && !st.limitBy,
+      typedColumns: this.resolver.typedColumnsUsed?.() ?? [],
     };
   }
 

@@ -13,6 +13,13 @@ export interface QueryLogGroup {
    * lacks it, the engine reads every event table (log_events and events_*) through merge().
    */
   table?: string;
+  /**
+   * Insights field name → a column of `table` that holds the field's value exactly whenever the event's
+   * value is a JSON string, and NULL otherwise (src/sources: ColumnDef.exactText). Set only when every row
+   * of the group carries its typed columns; the compiler then reads the column instead of parsing the
+   * message, and falls back to the message where the column is NULL.
+   */
+  typedFields?: Record<string, string>;
 }
 
 export interface InsightsRequest {

@@ -176,6 +176,18 @@ async function countOf(engine: Engine, sql: string, params: Record<string, unkno
   return Number(r[0]?.n ?? 0);
 }
 
+/** The typed fields every group has, when all the groups are in one table (columns are per table). */
+function sharedTypedFields(groups: QueryLogGroup[]): Record<string, string> | undefined {
+  const first = groups[0];
+  if (!first?.table || !first.typedFields) return undefined;
+  if (!groups.every((g) => g.table === first.table && g.typedFields)) return undefined;
+  const out: Record<string, string> = {};
+  for (const [field, column] of Object.entries(first.typedFields)) {
+    if (groups.every((g) => g.typedFields![field] === column)) out[field] = column;
+  }
+  return out;
+}
+
 /** Parses, checks and compiles the query for a request (no engine access): SQL and everything needed to run it. */
 export function prepare(req: InsightsRequest): { q: Query; target: Target; creq: CompileRequest } {
   const q = parseQuery(req.queryString);
@@ -185,17 +197,34 @@ export function prepare(req: InsightsRequest): { q: Query; target: Target; creq:
   const creq: CompileRequest = {
     groupIds: target.groups.map((g) => g.id), groupNames: target.groups.map((g) => g.name),
     tables: target.groups.length && target.groups.every((g) => g.table) ? [...new Set(target.groups.map((g) => g.table!))].sort() : undefined,
+    typedFields: sharedTypedFields(target.groups),
     startMs: target.startMs, endMs: target.endMs, accountId: req.accountId, now: req.now, limit: req.limit,
   };
   return { q, target, creq };
 }
 
+/**
+ * Typed columns the compiled query reads with a message fallback: those without a NULL in the queried rows
+ * are read as they are (a recompile), which spares the fallback's cost. One light query over NULL maps.
+ */
+async function withTypedNonNull(engine: Engine, q: Query, creq: CompileRequest, cq: CompiledQuery, signal?: AbortSignal): Promise<{ creq: CompileRequest; cq: CompiledQuery }> {
+  if (!cq.typedColumns.length || creq.tables?.length !== 1) return { creq, cq };
+  const cols = cq.typedColumns;
+  const sql = `SELECT ${cols.map((c, i) => `countIf(${c} IS NULL) AS n${i}`).join(', ')} FROM ${eventSource(creq.tables)} WHERE group_id IN {g:Array(UInt64)} AND timestamp >= {s:Int64} AND timestamp <= {e:Int64}`;
+  const [r] = await runSql<Record<string, string>>(engine, sql, { g: creq.groupIds, s: creq.startMs, e: creq.endMs }, signal);
+  const typedNonNull = cols.filter((_, i) => Number(r?.[`n${i}`] ?? 1) === 0);
+  if (!typedNonNull.length) return { creq, cq };
+  const next: CompileRequest = { ...creq, typedNonNull };
+  return { creq: next, cq: compilePipeline(q, next) };
+}
+
 export async function runInsightsQuery(engine: Engine, req: InsightsRequest): Promise<InsightsResult> {
   const { q, target, creq: prepared } = prepare(req);
   const signal = req.signal;
-  const creq: CompileRequest = { ...prepared, tables: prepared.tables ?? await tablesFor(engine, target.groups, signal) };
+  let creq: CompileRequest = { ...prepared, tables: prepared.tables ?? await tablesFor(engine, target.groups, signal) };
   const split = splitAtPattern(q);
-  const cq = split ? null : compilePipeline(q, creq);
+  let cq = split ? null : compilePipeline(q, creq);
+  if (cq) ({ creq, cq } = await withTypedNonNull(engine, q, creq, cq, signal));
   // The scan statistics come from a light query (count and message sizes, primary key only) run alongside,
   // unless the main query yields them.
   let scanP: Promise<{ n: number; bytes: number }> | null = cq?.scanColumns ? null : scanStatistics(engine, creq, signal);
@@ -235,8 +264,9 @@ export async function resolvedSql(engine: Engine, req: InsightsRequest): Promise
     const plan = await compileInput(engine, q, creq, split, req.signal);
     return { sql: plan.inputSql, params: plan.params };
   }
-  const cq = compilePipeline(q, creq);
-  const markers = await resolveTokenFilters(engine, cq.tokenFilters, creq, cq.params, req.signal);
+  const typed = await withTypedNonNull(engine, q, creq, compilePipeline(q, creq), req.signal);
+  const cq = typed.cq;
+  const markers = await resolveTokenFilters(engine, cq.tokenFilters, typed.creq, cq.params, req.signal);
   return { sql: applyMarkers(cq.sql, markers)!, params: cq.params };
 }
 

@@ -68,6 +68,14 @@ export function ceilSql(ts: string, p: ReturnType<typeof periodOf>): string {
   }
 }
 
+/**
+ * Text no JSON number or boolean renders as: a typed column alone then decides `field = text` exactly (a
+ * NULL column means the value is absent or not a string, and then it cannot equal this text).
+ */
+function notScalarText(v: string): boolean {
+  return !/^[-+0-9.eE]*$/.test(v) && !/^(true|false|null)$/i.test(v);
+}
+
 const CMP_SQL: Record<string, string> = { '=': '=', '!=': '!=', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
 
 const IPV4_PRIVATE = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
@@ -128,7 +136,8 @@ export class ExprCompiler {
         }
         const parts: string[] = [];
         if (nums.length) parts.push(`ifNull(${asNum(s)} IN (${nums.join(', ')}), 0)`);
-        if (strs.length) parts.push(`ifNull(${asStr(s)} IN (${strs.join(', ')}), 0)`);
+        const typedOnly = s.typedColumn && e.list.items.every((i) => i.kind !== 'string' || notScalarText(i.value));
+        if (strs.length) parts.push(`ifNull(${typedOnly ? s.typedColumn : asStr(s)} IN (${strs.join(', ')}), 0)`);
         parts.push(...others);
         const sql = parts.length ? `(${parts.join(' OR ')})` : '0';
         return { sql: e.negated ? `NOT ${sql}` : sql, type: 'bool', agg: s.agg };
@@ -175,6 +184,10 @@ export class ExprCompiler {
       sql = `ifNull(${asNum(l)} ${cmp} ${asNum(r)}, 0)`;
     } else if (l.type === 'ts' || r.type === 'ts') {
       sql = `ifNull(${asStr(l)} ${cmp} ${asStr(r)}, 0)`;
+    } else if (op === '=' && l.typedColumn && re?.kind === 'string' && notScalarText(re.value)) {
+      sql = `ifNull(${l.typedColumn} = ${r.sql}, 0)`;
+    } else if (op === '=' && r.typedColumn && le?.kind === 'string' && notScalarText(le.value)) {
+      sql = `ifNull(${l.sql} = ${r.typedColumn}, 0)`;
     } else if (l.constant !== undefined || r.constant !== undefined || re?.kind === 'string' || le?.kind === 'string') {
       sql = `ifNull(${asStr(l)} ${cmp} ${asStr(r)}, 0)`;
     } else {

@@ -14,8 +14,15 @@
  *
  * Every referenced leaf of one query is extracted by ONE JSONExtract call with a Tuple type (one parse
  * per event), defined once in the scan stage's WITH clause (`__fN` aliases), so each field is resolved
- * once per row however often the query uses it. The resolver is an interface: a later source-typed
- * schema can answer with typed columns instead.
+ * once per row however often the query uses it.
+ *
+ * Typed columns (a source format's table, e.g. CloudTrail's `event_name` for `eventName`): when the queried
+ * groups' rows all carry them, a field with such a column reads `if(isNotNull(col), col, <from message>)`.
+ * The column holds the value exactly when it is a JSON string and is NULL otherwise, so the result is the
+ * same as parsing the message; the message is parsed only for rows where the column is NULL (if() is
+ * evaluated lazily), e.g. where the field is absent. That if() still costs (it splits the column by its
+ * NULL map), so the executor first counts the NULLs of the columns a query uses over the queried rows and
+ * recompiles: a column without NULLs there is read as it is (`typedNonNull`).
  */
 import type { Params, SqlExpr } from './types.js';
 import { POINTER_SQL } from './pointer.js';
@@ -27,6 +34,8 @@ export interface FieldResolver {
   withDefinitions(): string[];
   /** Names defined in the WITH clause that later stages read as columns. */
   derivedColumns(): string[];
+  /** Typed columns resolved with a fallback to the message (see EventFieldResolver). */
+  typedColumnsUsed?(): string[];
 }
 
 /** Fields AWS discovers in VPC Flow Logs (default v2 format), in column order. */
@@ -214,9 +223,16 @@ export class EventFieldResolver implements FieldResolver {
   private usesVpc = false;
   private usesRoute53 = false;
   private readonly doc: string;
+  /** Typed columns known to hold no NULL in the queried rows: read plainly. */
+  private readonly nonNull: Set<string>;
+  private readonly typedUsed = new Set<string>();
 
-  /** `groupNames`: the queried groups (Lambda groups discover the first embedded JSON fragment). */
-  constructor(private readonly params: Params, private readonly accountId: string, groupNames: string[] = []) {
+  /**
+   * `groupNames`: the queried groups (Lambda groups discover the first embedded JSON fragment);
+   * `typedFields`: field name → exact text column shared by every queried group's rows.
+   */
+  constructor(private readonly params: Params, private readonly accountId: string, groupNames: string[] = [], private readonly typedFields: Record<string, string> = {}, typedNonNull: string[] = []) {
+    this.nonNull = new Set(typedNonNull);
     this.doc = groupNames.some((n) => n.startsWith('/aws/lambda/'))
       ? "if(startsWith(message, '{') OR NOT startsWith(log_group, '/aws/lambda/') OR position(message, '{') = 0, message, substring(message, position(message, '{')))"
       : 'message';
@@ -244,8 +260,23 @@ export class EventFieldResolver implements FieldResolver {
     const r53Name = ROUTE53_ALIASES[name] ?? name;
     const ri = ROUTE53_FIELDS.indexOf(r53Name);
     if (ri >= 0 && !segments) { this.usesRoute53 = true; parts.push(`if(notEmpty(__r53), __r53[${ri + 1}], NULL)`); }
+    const column = !segments || segments.join('.') === name ? this.typedColumn(name) : undefined;
+    const fromMessage = parts.length === 1 ? jsonSql : `coalesce(${parts.join(', ')})`;
+    if (column && this.nonNull.has(column)) return { ...this.derive(`typed:${name}`, column, 'str'), fromMessage: true, typedColumn: column };
+    if (column) {
+      this.typedUsed.add(column);
+      return { ...this.derive(`typed:${name}`, `if(isNotNull(${column}), ${column}, ${fromMessage})`, 'str'), fromMessage: true, typedColumn: column };
+    }
     if (parts.length === 1) return { sql: jsonSql, type: 'str', fromMessage: true };
-    return { ...this.derive(`fmt:${name}`, `coalesce(${parts.join(', ')})`, 'str'), fromMessage: true };
+    return { ...this.derive(`fmt:${name}`, fromMessage, 'str'), fromMessage: true };
+  }
+
+  /** The typed column for a field, if the queried rows have one (a plain column name, checked). */
+  private typedColumn(name: string): string | undefined {
+    if (!Object.prototype.hasOwnProperty.call(this.typedFields, name)) return undefined;
+    const c = this.typedFields[name];
+    if (!/^[a-z_][a-z0-9_]*$/.test(c)) throw new Error(`invalid typed column ${c}`);
+    return c;
   }
 
   private derive(key: string, sql: string, type: SqlExpr['type']): SqlExpr {
@@ -297,6 +328,8 @@ export class EventFieldResolver implements FieldResolver {
     for (const d of this.derived.values()) defs.push(`${d.sql} AS ${d.alias}`);
     return defs;
   }
+
+  typedColumnsUsed(): string[] { return [...this.typedUsed]; }
 
   derivedColumns(): string[] {
     return [...[...this.leaves.values()].map((l) => `__f${l.id}`), ...[...this.derived.values()].map((d) => d.alias)];

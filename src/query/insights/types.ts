@@ -23,6 +23,12 @@ export interface SqlExpr {
   jsonText?: boolean;
   /** The value is read verbatim from the message (JSON leaf, VPC/Route 53 column): its tokens are message tokens. */
   fromMessage?: boolean;
+  /**
+   * An event field with an exactText typed column (scan stage): the column holds the field's value when it
+   * is a JSON string. `field = "text"` may then test the column alone when "text" cannot be the text of a
+   * JSON number or boolean (see Expressions.binary).
+   */
+  typedColumn?: string;
 }
 
 /** Bound parameters: every user string goes to the engine as a `{name:Type}` parameter, never as SQL text. */
