@@ -19,9 +19,13 @@ import { ingestSuite } from './suites/native-ingest.js';
 import { fileSuite } from './suites/file-ingest.js';
 import { readSuite } from './suites/read.js';
 import { transportSuite } from './suites/transport.js';
+import { anomalySuite } from './suites/anomaly.js';
+import { alarmsSuite } from './suites/alarms.js';
+import { metricsSuite } from './suites/metrics.js';
 import { run as runFilterPatterns } from './filter-patterns.js';
 import { run as runImport } from './import.js';
 import { run as runInsights } from './insights.js';
+import { insightsIngestSuite } from './insights-ingest.js';
 
 type Suite = (ctx: Context) => Promise<void>;
 const SUITES: Record<string, Suite> = {
@@ -30,10 +34,14 @@ const SUITES: Record<string, Suite> = {
   ingest: ingestSuite,
   file: fileSuite,
   read: readSuite,
+  anomaly: anomalySuite,
+  alarms: alarmsSuite,
+  metrics: metricsSuite,
   // These print their own tables (each with its own same-run baseline).
   patterns: async () => { await runFilterPatterns(); },
   import: async () => { await runImport(); },
   insights: async () => { await runInsights(); },
+  'insights-ingest': insightsIngestSuite,
 };
 /** Diagnostics, run only when named: they explain the figures rather than being targets. */
 const EXTRA: Record<string, Suite> = {

@@ -76,7 +76,7 @@ export class Report {
       out.push('\nWhere the time goes (medians over runs; cores = CPU seconds / wall second; 2 cores in the machine):');
       const m = (f: Figure, k: (d: RunDelta) => number) => median(f.deltas!.map(k));
       out.push(table(['figure', 'server cores (JS thread)', 'engine cores (JS thread)', 'client cores', 'waiting for CPU (server+engine)', 'server ELU', 'WAL recs/fsync', 'fsync ms', 'fsyncs/s', 'engine inserts/s', 'rows/insert', 'engine insert busy', 'server µs/event', 'engine µs/event'], withDeltas.map((f) => {
-        const ev = (d: RunDelta) => d.engineInsertRows || 1;
+        const ev = (d: RunDelta) => d.events || d.engineInsertRows || 1;
         return [
           `${f.suite}: ${f.name}`,
           `${fmt(m(f, (d) => d.serverCpuS / d.wallS), 2)} (${fmt(m(f, (d) => d.serverMainCpuS / d.wallS), 2)})`,

@@ -13,12 +13,14 @@ import { MemorySampler, ProcTree, type CpuTimes } from './procs.js';
 
 const PROBE = pathToFileURL(fileURLToPath(new URL('./probe.mjs', import.meta.url))).href;
 
-export interface ServerProbe { pid: number; role: 'server' | 'engine'; walWrites?: number; walRecords?: number; walBytes?: number; syncs?: number; syncRecords?: number; syncMs?: number; syncMaxMs?: number; eluIdle?: number; eluActive?: number; inserts?: number; insertBytes?: number; insertRows?: number; insertMs?: number; insertMaxMs?: number }
+export interface ServerProbe { pid: number; role: 'server' | 'engine'; walWrites?: number; walRecords?: number; walEvents?: number; walBytes?: number; syncs?: number; syncRecords?: number; syncMs?: number; syncMaxMs?: number; eluIdle?: number; eluActive?: number; inserts?: number; insertBytes?: number; insertRows?: number; insertMs?: number; insertMaxMs?: number }
 
 export interface Snapshot { at: number; cpu: CpuTimes; server: ServerProbe | null; engine: ServerProbe | null; clientCpu: NodeJS.CpuUsage }
 
 export interface RunDelta {
   wallS: number;
+  /** Events acknowledged in the run (set by the suite): the denominator of CPU per event. */
+  events?: number;
   serverCpuS: number;
   engineCpuS: number;
   /** CPU of the main (JavaScript) thread of each process; the rest is libuv/engine threads. */
@@ -108,12 +110,13 @@ export class BenchServer {
     return { at, cpu, ...this.readProbes(), clientCpu };
   }
 
-  static delta(a: Snapshot, b: Snapshot, wallS?: number): RunDelta {
+  static delta(a: Snapshot, b: Snapshot, wallS?: number, events?: number): RunDelta {
     const d = (k: keyof ServerProbe, which: 'server' | 'engine') => Number(b[which]?.[k] ?? 0) - Number(a[which]?.[k] ?? 0);
     const eluActive = d('eluActive', 'server'), eluIdle = d('eluIdle', 'server');
     const syncs = d('syncs', 'server');
     return {
       wallS: wallS ?? (b.at - a.at) / 1000,
+      events,
       serverCpuS: b.cpu.server - a.cpu.server,
       engineCpuS: b.cpu.engine - a.cpu.engine,
       serverMainCpuS: b.cpu.serverMain - a.cpu.serverMain,
@@ -127,7 +130,8 @@ export class BenchServer {
       walBytes: d('walBytes', 'server'),
       syncMsAvg: syncs ? d('syncMs', 'server') / syncs : NaN,
       engineInserts: d('inserts', 'engine'),
-      engineInsertRows: d('insertRows', 'engine'),
+      // RowBinary file loads do not report rows: the WAL records' event counts stand in for them.
+      engineInsertRows: d('insertRows', 'engine') || d('walEvents', 'server'),
       engineInsertBytes: d('insertBytes', 'engine'),
       engineInsertMs: d('insertMs', 'engine'),
     };

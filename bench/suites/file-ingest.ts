@@ -105,7 +105,7 @@ export async function fileSuite(ctx: Context): Promise<void> {
         const group = `/bench/file/${label}-${rep}`;
         const a = await server.snapshot('start');
         const r = await sendFile(client, path, group);
-        const d = BenchServer.delta(a, await server.snapshot('end'), r.elapsedS);
+        const d = BenchServer.delta(a, await server.snapshot('end'), r.elapsedS, r.events);
         if (r.events !== lines) throw new Error(`file ingest sent ${r.events} lines, file has ${lines}`);
         ctx.log(`  file ${label} #${rep + 1}: ${r.events.toLocaleString()} lines in ${r.elapsedS.toFixed(1)} s = ${Math.round(r.events / r.elapsedS).toLocaleString()} events/s; cores server ${(d.serverCpuS / d.wallS).toFixed(2)} (JS ${(d.serverMainCpuS / d.wallS).toFixed(2)}) engine ${(d.engineCpuS / d.wallS).toFixed(2)} (JS ${(d.engineMainCpuS / d.wallS).toFixed(2)}); waiting for CPU ${((d.serverWaitS + d.engineWaitS) / d.wallS).toFixed(2)} s/s client ${(d.clientCpuS / d.wallS).toFixed(2)}`);
         vals.push(r.events / r.elapsedS); mbps.push(r.bytes / 1e6 / r.elapsedS); deltas.push(d);

@@ -38,7 +38,7 @@ export async function ingestSuite(ctx: Context): Promise<void> {
       };
       const a = await server.snapshot('start');
       const r = await drive({ concurrency: CONCURRENCY, durationMs, next });
-      const d = BenchServer.delta(a, await server.snapshot('end'), r.elapsedS);
+      const d = BenchServer.delta(a, await server.snapshot('end'), r.elapsedS, r.events);
       const evs = r.events / r.elapsedS;
       ctx.log(`  native ingest #${rep + 1}: ${r.events.toLocaleString()} lines in ${r.requests} bodies, ${r.elapsedS.toFixed(1)} s = ${Math.round(evs).toLocaleString()} events/s, ${(r.bytes / 1e6 / r.elapsedS).toFixed(1)} MB/s; p50 latency ${median(r.latenciesMs).toFixed(0)} ms; cores server ${(d.serverCpuS / d.wallS).toFixed(2)} (JS ${(d.serverMainCpuS / d.wallS).toFixed(2)}) engine ${(d.engineCpuS / d.wallS).toFixed(2)} (JS ${(d.engineMainCpuS / d.wallS).toFixed(2)}); waiting for CPU ${((d.serverWaitS + d.engineWaitS) / d.wallS).toFixed(2)} s/s; ${d.engineInserts} engine inserts of ${Math.round(d.engineInsertRows / Math.max(1, d.engineInserts)).toLocaleString()} rows`);
       vals.push(evs); mbps.push(r.bytes / 1e6 / r.elapsedS); deltas.push(d);

@@ -113,7 +113,7 @@ async function measure(ctx: Context, server: BenchServer, label: string, run: ()
   const a = await server.snapshot('start');
   const r = await run();
   const b = await server.snapshot('end');
-  const delta = BenchServer.delta(a, b, r.elapsedS);
+  const delta = BenchServer.delta(a, b, r.elapsedS, r.events);
   const evs = r.events / r.elapsedS;
   ctx.log(`  ${label}: ${r.events.toLocaleString()} events in ${r.requests} requests, ${r.elapsedS.toFixed(1)} s = ${Math.round(evs).toLocaleString()} events/s, ${(r.bytes / 1e6 / r.elapsedS).toFixed(1)} MB/s; p50 latency ${median(r.latenciesMs).toFixed(0)} ms; cores server ${(delta.serverCpuS / delta.wallS).toFixed(2)} (JS ${(delta.serverMainCpuS / delta.wallS).toFixed(2)}) engine ${(delta.engineCpuS / delta.wallS).toFixed(2)} (JS ${(delta.engineMainCpuS / delta.wallS).toFixed(2)}); waiting for CPU ${((delta.serverWaitS + delta.engineWaitS) / delta.wallS).toFixed(2)} s/s client ${(delta.clientCpuS / delta.wallS).toFixed(2)}`);
   return { evs, mbps: r.bytes / 1e6 / r.elapsedS, delta, latP50: median(r.latenciesMs), clientCpuS: delta.clientCpuS };

@@ -16,6 +16,7 @@ import { serveStatic } from './static-files.js';
 import { BodyTooLarge, inflate, readBody } from './request-body.js';
 import { createProtocolHandler } from './protocols/index.js';
 import { snsService } from './sns/index.js';
+import { handleNotifyRoutes } from './sns/routes.js';
 import { CLOUDWATCH_BODY_LIMITS, cloudwatchService } from './cloudwatch/index.js';
 import { handleImportRoutes } from './import/index.js';
 import type { ImportService } from '../sources/import/importer.js';
@@ -149,6 +150,8 @@ export function createApiServer(opts: ApiOptions): Server {
     const protocol = protocols.match(req, url);
     if (protocol) { void protocols.handle(protocol, req, res, url, requestId); return; }
     if (url.pathname === '/' && req.method === 'POST') { void handleAws(req, res, url, requestId); return; }
+    // SNS SubscribeURL/UnsubscribeURL links, the signing certificate, the delivery read API (docs/notifications.md).
+    if (handleNotifyRoutes(req, res, url, requestId, { notifications: opts.notifications, log: opts.log, authenticate: (r, u, b) => authenticate(r, u, b, opts) })) return;
     // Import and Firehose routes (docs/import.md).
     if (opts.importer && handleImportRoutes(req, res, url, requestId, { importer: opts.importer, keys: opts.keys, log: opts.log })) return;
     if (url.pathname.startsWith('/api/')) { void handleNative(req, res, url, requestId); return; }

@@ -15,11 +15,12 @@ import { AccessKeyStore, type AccessKey } from '../auth/access-keys.js';
 import { createApiServer } from '../api/server.js';
 import { SelfLogSink } from './self-log.js';
 import { loadDemoData } from './demo-loader.js';
+import { demoMonitoring } from './demo-monitoring.js';
 import { QueryManager } from '../query/query-manager.js';
 import { SavedQueries } from '../store/saved-queries.js';
 import { ImportService, formatTableSpecs } from '../sources/import/importer.js';
 import { loadImportConfig } from '../sources/import/config.js';
-import { MetricStore } from '../metrics/store.js';
+import { DERIVED_METRICS_LINGER_MS, MetricStore } from '../metrics/store.js';
 import { emfProcessor } from '../metrics/emf.js';
 import { registerProcessor } from '../ingest/processors.js';
 import { MetricFilterStore } from '../metrics/metric-filters.js';
@@ -28,6 +29,7 @@ import { NotificationService } from '../notify/service.js';
 import { AnomalyDetectorService } from '../metrics/anomaly/service.js';
 import { AlarmService } from '../alarms/service.js';
 import { DashboardService } from '../dashboards/service.js';
+import { SelfMetrics } from './self-metrics.js';
 
 export interface ServeOptions {
   dataDir: string;
@@ -45,6 +47,8 @@ export interface ServeOptions {
   retentionIntervalMs?: number;
   /** Import configuration file (default `<data>/import.json`, or TRAILWATCH_IMPORT_CONFIG). */
   importConfig?: string;
+  /** How often Trailwatch publishes its own metrics (namespace `Trailwatch`, docs/self-metrics.md); default 60 s. */
+  selfMetricsIntervalMs?: number;
 }
 
 export interface RunningServer {
@@ -57,6 +61,8 @@ export interface RunningServer {
   log: Logger;
   /** CloudWatch metrics (docs/metrics.md). */
   metrics: MetricStore;
+  /** Alarms (docs/alarms.md): tests drive `alarms.evaluateAll(now)` themselves. */
+  alarms: AlarmService;
   enginePid?: number;
   close(): Promise<void>;
 }
@@ -99,7 +105,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const metricFilters = new MetricFilterStore(join(dataDir, 'metrics'));
   registerProcessor(store, async (batch) => {
     const datums = metricFilters.evaluate(batch.group.name, batch.events);
-    if (datums.length) await metrics.put(datums);
+    if (datums.length) await metrics.put(datums, { lingerMs: DERIVED_METRICS_LINGER_MS });
   }, { name: 'metric-filters', onError: (e) => log.warn({ err: String(e) }, 'metric filter evaluation failed') });
   registerProcessor(store, emfProcessor(metrics), { name: 'emf', onError: (e) => log.warn({ err: String(e) }, 'EMF metric extraction failed') });
 
@@ -116,10 +122,13 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const dashboards = await DashboardService.open(deps);
   const importer = new ImportService(store, { dataDir, accountId, region, log, config: loadImportConfig(dataDir, o.importConfig) });
   const server = createApiServer({ store, queries, savedQueries, metrics, metricFilters, notifications, alarms, anomalyDetectors, dashboards, accountId, log, keys, consoleDir: consoleDir(), defaultRegion: region, importer });
+  // Pipeline self-metrics, and the health alarms and dashboard created through the CloudWatch operations when absent.
+  const selfMetrics = await SelfMetrics.start({ store, metrics, queries, notifications, log, intervalMs: o.selfMetricsIntervalMs, api: { store, queries, savedQueries, metrics, metricFilters, notifications, alarms, anomalyDetectors, dashboards, accountId, log, region, principal: 'trailwatch' } });
   const host = o.host ?? '127.0.0.1';
   await new Promise<void>((res, rej) => { server.once('error', rej); server.listen(o.port ?? 4566, host, () => res()); });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  notifications.setPublicUrl(url);
 
   sink.attach(store);
   const retention = setInterval(() => {
@@ -129,13 +138,14 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
 
   if (o.demo && store.meta.groups.size === 0) {
     const started = Date.now();
-    const n = await loadDemoData(store);
+    const ctx = { store, queries, savedQueries, metrics, metricFilters, notifications, alarms, anomalyDetectors, dashboards, accountId, log, region, principal: 'trailwatch' };
+    const n = await loadDemoData(store, { prepareGroup: demoMonitoring(ctx, log) });
     log.info({ events: n, ms: Date.now() - started }, 'demo dataset loaded');
   }
   log.info({ url, dataDir, engine: o.engineUrl ? 'remote' : 'embedded' }, 'trailwatch listening');
 
   return {
-    url, port, store, keys, adminKey: keys.first(), generatedKey: keys.generated, log, metrics, enginePid: embedded?.pid,
+    url, port, store, keys, adminKey: keys.first(), generatedKey: keys.generated, log, metrics, alarms, enginePid: embedded?.pid,
     async close() {
       clearInterval(retention);
       await new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); });
@@ -146,6 +156,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       await dashboards.close();
       await anomalyDetectors.close();
       await notifications.close();
+      await selfMetrics.close();
       await metrics.close();
       await store.close();
     },

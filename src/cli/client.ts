@@ -1,7 +1,9 @@
 /**
  * A small client for a Trailwatch server: CloudWatch Logs operations over AWS JSON 1.1
- * (`POST /`, `X-Amz-Target: Logs_20140328.<Op>`) and the native ingest endpoint, both signed
- * with SigV4 (service `logs`) by the same library the AWS SDKs use.
+ * (`POST /`, `X-Amz-Target: Logs_20140328.<Op>`), CloudWatch (metrics, alarms, dashboards) over
+ * AWS JSON 1.0 (`X-Amz-Target: GraniteServiceVersion20100801.<Op>`) and the native ingest
+ * endpoint, all signed with SigV4 (service `logs`, or `monitoring` for CloudWatch) by the same
+ * library the AWS SDKs use.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -16,6 +18,8 @@ import { NodeSha256 } from '../auth/node-sha256.js';
 const gzipAsync = promisify(gzip);
 
 export const TARGET_PREFIX = 'Logs_20140328';
+/** CloudWatch's Smithy service name: the AWS JSON 1.0 target prefix. */
+export const CLOUDWATCH_TARGET_PREFIX = 'GraniteServiceVersion20100801';
 const USER_AGENT = 'trailwatch-cli/0.1.0';
 const REQUEST_TIMEOUT_MS = 5 * 60_000;
 const MAX_ATTEMPTS = 3;
@@ -55,8 +59,11 @@ function errorCode(raw: string): string {
 
 export class LogsClient {
   readonly endpoint: URL;
+  /** The region requests are signed for (it shows in ARNs and dashboard widgets). */
+  readonly region: string;
   private readonly basePath: string;
   private readonly signer: SignatureV4;
+  private readonly monitoringSigner: SignatureV4;
   private readonly agent: http.Agent;
   private readonly transport: typeof http | typeof https;
 
@@ -65,16 +72,30 @@ export class LogsClient {
     try { url = new URL(o.endpoint); } catch { throw new CliError('InvalidArgument', `Invalid endpoint URL: ${o.endpoint}`); }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CliError('InvalidArgument', `Invalid endpoint URL (http or https only): ${o.endpoint}`);
     this.endpoint = url;
+    this.region = o.region;
     this.basePath = url.pathname.replace(/\/+$/, '');
     this.transport = url.protocol === 'https:' ? https : http;
     this.agent = new this.transport.Agent({ keepAlive: true, maxSockets: o.maxSockets ?? 8 });
     this.signer = new SignatureV4({ credentials: o.credentials, region: o.region, service: 'logs', sha256: NodeSha256, applyChecksum: false });
+    this.monitoringSigner = new SignatureV4({ credentials: o.credentials, region: o.region, service: 'monitoring', sha256: NodeSha256, applyChecksum: false });
   }
 
   /** Runs a CloudWatch Logs operation; resolves to its parsed JSON output or throws a CliError with AWS's code. */
   async call<T = Record<string, unknown>>(operation: string, input: object = {}): Promise<T> {
     const body = Buffer.from(JSON.stringify(input));
     const res = await this.send('POST', `${this.basePath}/`, {}, { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `${TARGET_PREFIX}.${operation}` }, body, true);
+    return this.parse<T>(res);
+  }
+
+  /**
+   * Runs a CloudWatch operation over AWS JSON 1.0 (timestamps are epoch seconds both ways). Errors
+   * carry the awsQuery code from `x-amzn-query-error` (`ResourceNotFound`, `InvalidParameterValue`),
+   * the code the AWS CLI and SDKs report for this awsQueryCompatible service.
+   */
+  async cloudwatch<T = Record<string, unknown>>(operation: string, input: object = {}): Promise<T> {
+    const body = Buffer.from(JSON.stringify(input));
+    // Read-only and idempotent Put* operations alike may be retried: a repeated Put stores the same thing.
+    const res = await this.send('POST', `${this.basePath}/`, {}, { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `${CLOUDWATCH_TARGET_PREFIX}.${operation}`, 'x-amzn-query-mode': 'true' }, body, true, this.monitoringSigner);
     return this.parse<T>(res);
   }
 
@@ -117,17 +138,18 @@ export class LogsClient {
     }
     const j = (typeof json === 'object' && json !== null ? json : {}) as Record<string, unknown>;
     const rawCode = typeof j.__type === 'string' ? j.__type : typeof j.code === 'string' ? j.code : (res.headers['x-amzn-errortype'] as string | undefined);
-    const code = rawCode ? errorCode(rawCode) : `Http${res.status}`;
+    const queryError = res.headers['x-amzn-query-error'] as string | undefined;
+    const code = queryError ? queryError.split(';')[0] : rawCode ? errorCode(rawCode) : `Http${res.status}`;
     const message = typeof j.message === 'string' ? j.message : typeof j.Message === 'string' ? j.Message : (http.STATUS_CODES[res.status] ?? 'Request failed');
     throw new CliError(code, message, res.status, requestId);
   }
 
   /** Signs and sends one request, retrying throttling, 503 and failures the server cannot have seen. */
-  private async send(method: string, path: string, query: Record<string, string>, headers: Record<string, string>, body: Buffer, idempotent: boolean): Promise<RawResponse> {
+  private async send(method: string, path: string, query: Record<string, string>, headers: Record<string, string>, body: Buffer, idempotent: boolean, signer = this.signer): Promise<RawResponse> {
     for (let attempt = 1; ; attempt++) {
       let res: RawResponse;
       try {
-        res = await this.sendOnce(method, path, query, headers, body);
+        res = await this.sendOnce(method, path, query, headers, body, signer);
       } catch (e) {
         if (e instanceof NetworkFailure) {
           if ((e.retryable || idempotent) && attempt < MAX_ATTEMPTS) { await sleep(100 * 2 ** attempt); continue; }
@@ -141,7 +163,7 @@ export class LogsClient {
     }
   }
 
-  private async sendOnce(method: string, path: string, query: Record<string, string>, headers: Record<string, string>, body: Buffer): Promise<RawResponse> {
+  private async sendOnce(method: string, path: string, query: Record<string, string>, headers: Record<string, string>, body: Buffer, signer: SignatureV4): Promise<RawResponse> {
     const u = this.endpoint;
     const request = new HttpRequest({
       method,
@@ -153,7 +175,7 @@ export class LogsClient {
       headers: { ...headers, host: u.host, 'content-length': String(body.length), 'user-agent': USER_AGENT },
       body,
     });
-    const signed = await this.signer.sign(request);
+    const signed = await signer.sign(request);
     const qs = new URLSearchParams(query).toString();
     return new Promise<RawResponse>((resolve, reject) => {
       const req = this.transport.request({

@@ -10,6 +10,8 @@ interface FilterPage { events?: FilteredEvent[]; nextToken?: string }
 interface OutputEvent { timestamp: number; message: string; ingestionTime?: number }
 interface GetPage { events?: OutputEvent[]; nextForwardToken?: string; nextBackwardToken?: string }
 
+/** How late (after its timestamp) an event may become visible and still be printed by --follow. */
+const LATE_MS = 10_000;
 const POLL_MS = 1000;
 /** GetLogEvents and FilterLogEvents return at most this many events per call. */
 const MAX_PAGE = 10_000;
@@ -53,10 +55,11 @@ export function registerEvents(program: Command): void {
         // Ids already printed, with their timestamps, for events at or after the next poll's start.
         const seen = new Map<string, number>();
         let lastTs: number | undefined;
-        // A poll starts at the newest timestamp seen, but no later than a second ago: an event stamped
-        // in the future (allowed up to 2 h ahead) must not hide the ones arriving now, and events
-        // arriving a little late are still caught. The overlap is deduplicated by event id.
-        const nextStart = () => (lastTs === undefined ? since : Math.min(lastTs, Math.max(Date.now() - 1000, since)));
+        // A poll starts at the newest timestamp seen, but no later than LATE_MS ago: an event stamped
+        // in the future (allowed up to 2 h ahead) must not hide the ones arriving now, and events that
+        // become visible a little after their timestamp (a busy server, a slow shipper) are still caught.
+        // The overlap is deduplicated by event id.
+        const nextStart = () => (lastTs === undefined ? since : Math.min(lastTs, Math.max(Date.now() - LATE_MS, since)));
         const poll = async () => {
           for await (const e of filterAll(client, base, nextStart())) {
             if (seen.has(e.eventId)) continue;

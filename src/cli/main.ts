@@ -8,6 +8,7 @@ import { registerEvents } from './events.js';
 import { registerQuery } from './query.js';
 import { registerExport } from './export.js';
 import { registerImport } from './import.js';
+import { registerPack } from './pack.js';
 import { describeError } from './errors.js';
 
 const program = new Command();
@@ -29,6 +30,7 @@ registerEvents(program);
 registerQuery(program);
 registerExport(program);
 registerImport(program);
+registerPack(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof CommanderError) {

@@ -8,6 +8,13 @@ import { GroupsPage } from './pages/GroupsPage';
 import { GroupPage } from './pages/GroupPage';
 import { StreamPage } from './pages/StreamPage';
 import { ExplorePage } from './pages/ExplorePage';
+import { lazyPage } from './lib/lazy-page';
+
+const DashboardsPage = lazyPage(() => import('./pages/DashboardsPage').then((m) => m.DashboardsPage));
+const DashboardPage = lazyPage(() => import('./pages/DashboardPage').then((m) => m.DashboardPage));
+const MetricsPage = lazyPage(() => import('./pages/MetricsPage').then((m) => m.MetricsPage));
+const AlarmsPage = lazyPage(() => import('./pages/AlarmsPage').then((m) => m.AlarmsPage));
+const AlarmPage = lazyPage(() => import('./pages/AlarmPage').then((m) => m.AlarmPage));
 
 function titleOf(route: Route): string {
   switch (route.name) {
@@ -15,6 +22,11 @@ function titleOf(route: Route): string {
     case 'group': return route.group;
     case 'stream': return `${route.stream} · ${route.group}`;
     case 'explore': return 'Log explorer';
+    case 'dashboards': return 'Dashboards';
+    case 'dashboard': return `${route.dashboard} · Dashboards`;
+    case 'metrics': return 'Metrics';
+    case 'alarms': return 'Alarms';
+    case 'alarm': return `${route.alarm} · Alarms`;
     default: return 'Not found';
   }
 }
@@ -25,6 +37,11 @@ function routeKey(route: Route): string {
     case 'group': return `group:${route.group}`;
     case 'stream': return `stream:${route.group}:${route.stream}`;
     case 'explore': return 'explore';
+    case 'dashboards': return 'dashboards';
+    case 'dashboard': return `dashboard:${route.dashboard}`;
+    case 'metrics': return 'metrics';
+    case 'alarms': return 'alarms';
+    case 'alarm': return `alarm:${route.alarm}`;
     default: return `404:${route.path}`;
   }
 }
@@ -87,6 +104,9 @@ export function App() {
         <nav class="topnav" aria-label="Main">
           <a href={href.groups()} class="nav-groups" aria-current={route.name === 'groups' ? 'page' : undefined}>Log groups</a>
           <a href={href.explore()} aria-current={route.name === 'explore' ? 'page' : undefined} data-testid="nav-explore">Explore</a>
+          <a href={href.dashboards()} aria-current={route.name === 'dashboards' || route.name === 'dashboard' ? 'page' : undefined} data-testid="nav-dashboards">Dashboards</a>
+          <a href={href.metrics()} aria-current={route.name === 'metrics' ? 'page' : undefined} data-testid="nav-metrics">Metrics</a>
+          <a href={href.alarms()} aria-current={route.name === 'alarms' || route.name === 'alarm' ? 'page' : undefined} data-testid="nav-alarms">Alarms</a>
         </nav>
         <div class="account">
           <span class="chip" title={`Account ${session.accountId}`}>{session.region}</span>
@@ -107,6 +127,11 @@ function Page({ route }: { route: Route }) {
     case 'group': return <GroupPage key={route.group} group={route.group} query={route.query} />;
     case 'stream': return <StreamPage key={`${route.group}\n${route.stream}`} group={route.group} stream={route.stream} />;
     case 'explore': return <ExplorePage query={route.query} />;
+    case 'dashboards': return <DashboardsPage query={route.query} />;
+    case 'dashboard': return <DashboardPage key={route.dashboard} name={route.dashboard} query={route.query} />;
+    case 'metrics': return <MetricsPage query={route.query} />;
+    case 'alarms': return <AlarmsPage query={route.query} />;
+    case 'alarm': return <AlarmPage key={route.alarm} name={route.alarm} query={route.query} />;
     default:
       return (
         <section class="page">

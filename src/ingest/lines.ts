@@ -3,23 +3,11 @@
  * message (never re-serialized) and lends its timestamp when it has one of the usual fields.
  */
 import type { LogEventInput } from './log-batch.js';
+import { jsonTime } from './json-time.js';
 
-const TIME_FIELDS = ['timestamp', '@timestamp', 'time', 'eventTime', 'ts'];
-
+/** A line's own time (a JSON object's time field: epoch seconds or ms, or a date string), else `fallback`. */
 export function timestampOf(line: string, fallback: number): number {
-  if (line.charCodeAt(0) !== 123 /* { */) return fallback;
-  let obj: unknown;
-  try { obj = JSON.parse(line); } catch { return fallback; }
-  if (typeof obj !== 'object' || obj === null) return fallback;
-  for (const f of TIME_FIELDS) {
-    const v = (obj as Record<string, unknown>)[f];
-    if (typeof v === 'number' && Number.isFinite(v)) return v < 1e11 ? Math.round(v * 1000) : Math.round(v); // seconds or ms
-    if (typeof v === 'string') {
-      const t = Date.parse(v);
-      if (!Number.isNaN(t)) return t;
-    }
-  }
-  return fallback;
+  return jsonTime(line) ?? fallback;
 }
 
 export function linesToEvents(text: string, now: number): LogEventInput[] {

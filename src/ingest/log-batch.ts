@@ -14,7 +14,12 @@ export const MAX_SPAN_MS = 24 * 3600 * 1000;
 export const TOO_NEW_MS = 2 * 3600 * 1000;
 export const TOO_OLD_MS = 14 * 24 * 3600 * 1000;
 
-export interface LogEventInput { timestamp: number; message: string }
+export interface LogEventInput {
+  timestamp: number;
+  message: string;
+  /** UTF-8 byte length of the message; checkBatch fills it in so the store need not measure again. */
+  size?: number;
+}
 
 export interface RejectedInfo { tooNewLogEventStartIndex?: number; tooOldLogEventEndIndex?: number; expiredLogEventEndIndex?: number }
 
@@ -25,7 +30,9 @@ export function checkBatch(events: LogEventInput[], now: number, retentionInDays
   if (events.length > MAX_BATCH_EVENTS) throw new AwsError('InvalidParameterException', `1 validation error detected: Value '[${events.length} items]' at 'logEvents' failed to satisfy constraint: Member must have length less than or equal to ${MAX_BATCH_EVENTS}`);
   let bytes = 0;
   for (let i = 0; i < events.length; i++) {
-    const size = Buffer.byteLength(events[i].message) + EVENT_OVERHEAD_BYTES;
+    const messageBytes = Buffer.byteLength(events[i].message);
+    events[i].size = messageBytes;
+    const size = messageBytes + EVENT_OVERHEAD_BYTES;
     if (size > MAX_EVENT_BYTES) throw new AwsError('InvalidParameterException', `Log event too large: ${size} bytes exceeds limit of ${MAX_EVENT_BYTES}`);
     bytes += size;
     if (i > 0 && events[i].timestamp < events[i - 1].timestamp) throw new AwsError('InvalidParameterException', 'Log events in a single PutLogEvents request must be in chronological order.');

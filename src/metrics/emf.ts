@@ -12,7 +12,7 @@
  * - Each dimension set of a directive yields its own metric for every metric definition.
  * Invalid parts are skipped and reported in `errors` (the event itself is always stored as a log).
  */
-import { LIMITS, isStandardUnit, validMetricValue, type Datum, type Dimension } from './model.js';
+import { DERIVED_METRICS_LINGER_MS, LIMITS, isStandardUnit, validMetricValue, type Datum, type Dimension } from './model.js';
 
 export interface EmfParse {
   /** The event carries an `_aws` marker (it was meant as EMF). */
@@ -108,7 +108,7 @@ export interface EmfBatch {
  * failures are counted as `AWS/Logs` `EMFParsingErrors` / `EMFValidationErrors` (dimension
  * `LogGroupName`), the names AWS is documented to use (UNCONFIRMED).
  */
-export function emfProcessor(metrics: { put(d: Datum[]): Promise<void> }): (batch: EmfBatch) => Promise<void> {
+export function emfProcessor(metrics: { put(d: Datum[], o?: { lingerMs?: number }): Promise<void> }): (batch: EmfBatch) => Promise<void> {
   return async (batch) => {
     const now = Date.now();
     const datums: Datum[] = [];
@@ -123,6 +123,7 @@ export function emfProcessor(metrics: { put(d: Datum[]): Promise<void> }): (batc
     const count = (metricName: string, n: number): Datum => ({ namespace: 'AWS/Logs', metricName, dimensions: dims, timestamp: now, unit: 'Count', resolution: 60, samples: [{ value: n, count: 1 }] });
     if (parseErrors) datums.push(count('EMFParsingErrors', parseErrors));
     if (validationErrors) datums.push(count('EMFValidationErrors', validationErrors));
-    if (datums.length) await metrics.put(datums);
+    // Derived on the ingest path: shares an engine insert with other batches' metrics (see PutOptions).
+    if (datums.length) await metrics.put(datums, { lingerMs: DERIVED_METRICS_LINGER_MS });
   };
 }

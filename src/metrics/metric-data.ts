@@ -5,11 +5,11 @@
 import { MathError } from './math/lexer.js';
 import { callsOf, type Node } from './math/parser.js';
 import { evaluate, type MathEnv, type Series, type Value } from './math/evaluator.js';
-import { grid, metricStatSeries, searchSeries, type PropSeries } from './query.js';
+import { grid, metricStatSeriesMany, searchSeries, type PropSeries } from './query.js';
 import { validPeriod } from './periods.js';
 import type { Dimension } from './model.js';
 import type { MetricStore } from './store.js';
-import type { AnomalyDetectorService } from './anomaly/service.js';
+import type { AnomalyDetectorService, BandFunction } from './anomaly/service.js';
 
 export interface StatQuery { kind: 'stat'; id: string; label?: string; returnData: boolean; namespace: string; metricName: string; dimensions: Dimension[]; period: number; stat: string; unit?: string }
 export interface ExprQuery { kind: 'expr'; id: string; label?: string; returnData: boolean; expression: string; ast: Node; period?: number }
@@ -19,18 +19,18 @@ export type Query = StatQuery | ExprQuery;
 export class MetricDataError extends Error {}
 
 export interface EvaluateOptions {
-  /** Trained models for ANOMALY_DETECTION_BAND (absent: the evaluator's fallback band). */
+  /** The models behind ANOMALY_DETECTION_BAND (absent: the function is refused). */
   anomalyDetectors?: AnomalyDetectorService;
 }
 
 /** Every query's value by id (MetricStat series, expression results). */
-export async function evaluateQueries(metrics: MetricStore, queries: Query[], start: number, end: number, now: number, _opts: EvaluateOptions = {}): Promise<Map<string, Value>> {
+export async function evaluateQueries(metrics: MetricStore, queries: Query[], start: number, end: number, now: number, opts: EvaluateOptions = {}): Promise<Map<string, Value>> {
   const byId = new Map(queries.map((q) => [q.id, q]));
   // MetricStat series first (METRICS() and the default grid need them).
-  const stats = new Map<string, PropSeries>();
-  for (const q of queries) {
-    if (q.kind === 'stat') stats.set(q.id, await metricStatSeries(metrics, q, start, end, now, q.label, q.id));
-  }
+  // Fetched together: one engine query per (period, unit, statistic kind) rather than one per query.
+  const statQueries = queries.filter((q): q is StatQuery => q.kind === 'stat');
+  const fetched = await metricStatSeriesMany(metrics, statQueries, start, end, now);
+  const stats = new Map<string, PropSeries>(statQueries.map((q, i) => [q.id, fetched[i]]));
   // SEARCH calls are fetched before evaluation (the evaluator is synchronous).
   const searches = new Map<string, PropSeries[]>();
   for (const q of queries) {
@@ -49,10 +49,12 @@ export async function evaluateQueries(metrics: MetricStore, queries: Query[], st
       }
     }
   }
-  return evaluateAll(queries, byId, stats, searches, start, end, now);
+  // Anomaly models are trained (or taken from the cache) before evaluation, like SEARCH results.
+  const bands = opts.anomalyDetectors ? await opts.anomalyDetectors.bandsFor(queries, now) : undefined;
+  return evaluateAll(queries, byId, stats, searches, start, end, now, bands);
 }
 
-function evaluateAll(queries: Query[], byId: Map<string, Query>, stats: Map<string, PropSeries>, searches: Map<string, PropSeries[]>, start: number, end: number, now: number): Map<string, Value> {
+function evaluateAll(queries: Query[], byId: Map<string, Query>, stats: Map<string, PropSeries>, searches: Map<string, PropSeries[]>, start: number, end: number, now: number, bands?: Map<string, BandFunction>): Map<string, Value> {
   const values = new Map<string, Value>();
   const active = new Set<string>();
   const metricSeries = queries.filter((q) => q.kind === 'stat').map((q) => stats.get(q.id)!);
@@ -78,6 +80,11 @@ function evaluateAll(queries: Query[], byId: Map<string, Query>, stats: Map<stri
         metrics: () => metricSeries as Series[],
         search: (expr, stat, period) => searches.get(`${expr}\u0000${stat}\u0000${period}`) ?? [],
         grid: () => defaultGrid(q.period),
+        band: bands && ((inputId, input, k) => {
+          const f = bands.get(inputId);
+          if (!f) throw new MathError(`ANOMALY_DETECTION_BAND has no model for ${inputId}`);
+          return f(input, k);
+        }),
       };
       const v = evaluate(q.ast, env);
       values.set(id, v);

@@ -27,6 +27,9 @@ export const LIMITS = {
   maxFutureMs: 2 * 3_600_000,
 } as const;
 
+/** How long metrics derived from log batches (metric filters, EMF) may wait to share an engine insert (store.ts PutOptions). */
+export const DERIVED_METRICS_LINGER_MS = 200;
+
 export interface Dimension { Name: string; Value: string }
 
 /** One weighted sample: `count` observations of `value` (a single Value is count 1). */
@@ -56,7 +59,10 @@ export function canonicalDimensions(dims: readonly Dimension[]): Dimension[] {
 /** The identity of a metric: namespace, name and the exact set of dimensions. */
 export function seriesKey(namespace: string, metricName: string, dims: readonly Dimension[]): string {
   let k = `${namespace}\u0000${metricName}`;
-  for (const d of canonicalDimensions(dims)) k += `\u0000${d.Name}\u0001${d.Value}`;
+  // Computed for every datum stored: skip the sorted copy when the names are already in order.
+  let sorted = true;
+  for (let i = 1; i < dims.length; i++) if (dims[i - 1].Name > dims[i].Name) { sorted = false; break; }
+  for (const d of sorted ? dims : canonicalDimensions(dims)) k += `\u0000${d.Name}\u0001${d.Value}`;
   return k;
 }
 

@@ -71,6 +71,87 @@ export async function metricStatSeries(store: MetricStore, m: MetricStatSpec, st
   return { label: label ?? m.metricName, timestamps, values, period: m.period, id, props: propsOf(m, m.stat, m.period) };
 }
 
+/** One series' statistic to fetch: its id (undefined: no data ever), period, statistic and unit filter. */
+interface Want { seriesId: number | undefined; period: number; stat: string; spec: StatSpec; unit?: string }
+
+/**
+ * The values of many (series, statistic) pairs on their period grids over [start, end), with one
+ * engine query per group that shares a period, unit filter and kind of statistic, instead of one
+ * per series: GetMetricData's 500 MetricStats and a SEARCH's 500 matches are one or a few scans.
+ * Values are exactly what `seriesValues` gives series by series.
+ */
+async function valuesOfMany(store: MetricStore, wants: Want[], start: number, end: number, now: number): Promise<Array<{ timestamps: number[]; values: Float64Array }>> {
+  const grids = new Map<number, number[]>();
+  const out = wants.map((w) => {
+    let timestamps = grids.get(w.period);
+    if (!timestamps) { timestamps = grid(start, end, w.period, now); grids.set(w.period, timestamps); }
+    return { timestamps, values: new Float64Array(timestamps.length).fill(NaN) as Float64Array };
+  });
+  // Group: classic statistics by name (the engine computes the value), the others by raw-value need.
+  const groups = new Map<string, number[]>();
+  wants.forEach((w, i) => {
+    if (w.seriesId === undefined || !out[i].timestamps.length) return;
+    const kind = w.spec.kind === 'classic' ? w.spec.name : needsRawValues(w.spec) ? 'raw' : 'agg';
+    const key = `${w.period}\u0000${w.unit ?? '\u0001'}\u0000${kind}`;
+    const g = groups.get(key);
+    if (g) g.push(i); else groups.set(key, [i]);
+  });
+  for (const idxs of groups.values()) {
+    const first = wants[idxs[0]];
+    const timestamps = out[idxs[0]].timestamps;
+    const ids = [...new Set(idxs.map((i) => wants[i].seriesId!))];
+    if (ids.length === 1) {
+      // One metric: the single-series read (which a prefetching view of the store, as alarms use, can answer).
+      for (const i of idxs) out[i].values = await seriesValues(store, ids, wants[i].spec, timestamps, first.period, end, first.unit);
+      continue;
+    }
+    const base = { seriesIds: ids, start: timestamps[0], end, periodSec: first.period, unit: first.unit };
+    if (first.spec.kind === 'classic') {
+      const by = await store.classicBySeries({ ...base, stat: first.spec.name });
+      const used = new Set<Float64Array>();
+      for (const i of idxs) {
+        const got = by.get(wants[i].seriesId!);
+        if (!got || got.length !== out[i].values.length) continue;
+        // Non-finite results (a sum overflowing to Infinity) are no datapoint, as in `seriesValues`.
+        for (let k = 0; k < got.length; k++) if (!Number.isFinite(got[k])) got[k] = NaN;
+        // The same metric asked twice gets its own copy (series values are never shared).
+        out[i].values = used.has(got) ? got.slice() : got;
+        used.add(got);
+      }
+      continue;
+    }
+    const levels = [...new Set(idxs.flatMap((i) => { const s = wants[i].spec; return s.kind === 'p' ? [s.p] : []; }))];
+    const rows = await store.aggregate({ ...base, percentiles: levels, rawValues: first.spec.kind !== 'p', bySeries: true });
+    const bySeries = new Map<number, typeof rows>();
+    for (const r of rows) {
+      const l = bySeries.get(r.seriesId!);
+      if (l) l.push(r); else bySeries.set(r.seriesId!, [r]);
+    }
+    const P = first.period * 1000;
+    for (const i of idxs) {
+      const values = out[i].values;
+      for (const r of bySeries.get(wants[i].seriesId!) ?? []) {
+        const k = Math.round((r.timestamp - timestamps[0]) / P);
+        if (k < 0 || k >= values.length) continue;
+        const v = computeStat(wants[i].spec, r);
+        if (v !== undefined && Number.isFinite(v)) values[k] = v;
+      }
+    }
+  }
+  return out;
+}
+
+/** Many MetricStats as series (what `metricStatSeries` gives each), fetched together. */
+export async function metricStatSeriesMany(store: MetricStore, ms: ReadonlyArray<MetricStatSpec & { label?: string; id?: string }>, start: number, end: number, now: number): Promise<PropSeries[]> {
+  const wants = ms.map((m): Want => {
+    const spec = parseStat(m.stat);
+    if (!spec) throw new Error(`invalid statistic ${m.stat}`);
+    return { seriesId: store.findSeries(m.namespace, m.metricName, m.dimensions)?.id, period: m.period, stat: m.stat, spec, unit: m.unit };
+  });
+  const got = await valuesOfMany(store, wants, start, end, now);
+  return ms.map((m, i) => ({ label: m.label ?? m.metricName, timestamps: got[i].timestamps, values: got[i].values, period: m.period, id: m.id, props: propsOf(m, m.stat, m.period) }));
+}
+
 /** Default label of a SEARCH result: the metric name followed by its dimension values. */
 function searchLabel(s: SeriesInfo): string {
   return [s.metricName, ...s.dimensions.map((d) => d.Value)].join(' ');
@@ -82,11 +163,7 @@ export async function searchSeries(store: MetricStore, query: string, stat: stri
   if (!spec) throw new Error(`invalid statistic ${stat}`);
   const q = parseSearch(query);
   const matches = store.listSeries({ activeSince: now - 14 * 86_400_000 }).filter((s) => matchesSearch(q, s)).slice(0, limit);
-  const timestamps = grid(start, end, periodSec, now);
-  const out: PropSeries[] = [];
-  for (const s of matches) {
-    const values = await seriesValues(store, [s.id], spec, timestamps, periodSec, end, undefined);
-    out.push({ label: searchLabel(s), timestamps, values, period: periodSec, props: propsOf(s, stat, periodSec) });
-  }
-  return out;
+  grid(start, end, periodSec, now);
+  const got = await valuesOfMany(store, matches.map((s) => ({ seriesId: s.id, period: periodSec, stat, spec })), start, end, now);
+  return matches.map((s, i) => ({ label: searchLabel(s), timestamps: got[i].timestamps, values: got[i].values, period: periodSec, props: propsOf(s, stat, periodSec) }));
 }

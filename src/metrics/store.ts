@@ -29,7 +29,9 @@ import { join } from 'node:path';
 import type { Engine } from '../store/engine.js';
 import { rows } from '../store/engine.js';
 import { canonicalDimensions, floorToResolution, seriesHash, seriesKey, type Datum, type Dimension } from './model.js';
-import type { PeriodAggregate } from './statistics.js';
+export { DERIVED_METRICS_LINGER_MS } from './model.js';
+import type { Classic, PeriodAggregate } from './statistics.js';
+import { POINT_ROW_COLUMNS, pointRows } from './point-rows.js';
 
 export const SERIES_TABLE = 'metric_series';
 export const POINTS_TABLE = 'metric_points';
@@ -133,22 +135,61 @@ export interface AggregateQuery {
   unit?: string;
   /** One row per (period, unit) instead of merging units. */
   byUnit?: boolean;
+  /** One row per (series, period) instead of merging the series (alarms fetch many metrics in one query). */
+  bySeries?: boolean;
   /** Percentile levels (0–100) to compute. */
   percentiles?: number[];
   /** Also fetch the raw (value, weight) pairs of each period (points tier only). */
   rawValues?: boolean;
 }
 
+/** One classic statistic of each of many series per period (`classicBySeries`). */
+export interface ClassicQuery {
+  seriesIds: number[];
+  /** Start of the first period (ms, already rounded by the caller). */
+  start: number;
+  /** Exclusive end (ms). */
+  end: number;
+  periodSec: number;
+  unit?: string;
+  stat: Classic;
+}
+
+/** The row column each classic statistic folds per period, and how (Average divides the summed sums by the summed counts). */
+const add = (a: number, b: number) => a + b;
+const CLASSIC_FOLD: Record<Classic, [string, (acc: number, x: number) => number]> = {
+  SampleCount: ['count', add],
+  Sum: ['sum', add],
+  Average: ['sum', add],
+  Minimum: ['min', Math.min],
+  Maximum: ['max', Math.max],
+};
+
 export interface AggregateRow extends PeriodAggregate {
   /** Period start (ms). */
   timestamp: number;
   unit?: string;
+  /** With `bySeries`. */
+  seriesId?: number;
 }
 
 interface FoldState { id: number; cut: number; hi: number; done: boolean }
 interface StoreState { rollupWatermark: number; fold: FoldState }
 
-interface PendingInsert { body: string; done: (e?: Error) => void }
+interface PendingInsert { body: Buffer; done: (e?: Error) => void; /** Not inserted before this time (ms) unless the queue is flushed by another put. */ due: number }
+
+/** One table's pending payloads; `wake` ends a linger early. */
+interface InsertQueue { items: PendingInsert[]; running: boolean; wake?: () => void }
+
+export interface PutOptions {
+  /**
+   * May wait up to this long (ms) to share its engine insert with other puts. Every insert costs
+   * the engine a new part (5-15 ms of CPU however few rows it holds), so metrics derived on the
+   * ingest path (metric filters, EMF: one small put per log batch) linger to be batched; API puts
+   * do not wait (and flush whatever is lingering).
+   */
+  lingerMs?: number;
+}
 
 export interface MetricStoreOptions {
   log?: { warn(o: object, m: string): void; info?(o: object, m: string): void };
@@ -163,7 +204,7 @@ export class MetricStore {
   private state: StoreState = { rollupWatermark: 0, fold: { id: 0, cut: 0, hi: 0, done: true } };
   private lastBatch = 0;
   private readonly inflight = new Set<number>();
-  private readonly queues = new Map<string, { items: PendingInsert[]; running: boolean }>();
+  private readonly queues = new Map<string, InsertQueue>();
   /** In-flight readers by the fold generation they observed (the fold waits for older ones). */
   private readonly readers = new Map<number, number>();
   private maintaining: Promise<void> | null = null;
@@ -290,23 +331,42 @@ export class MetricStore {
 
   /** Inserts JSONEachRow lines; concurrent calls for the same table share one engine insert. */
   private insert(table: string, lines: string[]): Promise<void> {
-    if (!lines.length) return Promise.resolve();
+    return lines.length ? this.insertBody(table, Buffer.from(lines.join('\n') + '\n')) : Promise.resolve();
+  }
+
+  /**
+   * Inserts one payload of rows (RowBinary for the points table when the engine takes it, else
+   * JSONEachRow); concurrent calls for the same table share one engine insert (group commit).
+   */
+  private insertBody(table: string, body: Buffer, lingerMs = 0): Promise<void> {
     let q = this.queues.get(table);
     if (!q) { q = { items: [], running: false }; this.queues.set(table, q); }
     const queue = q;
     return new Promise<void>((resolve, reject) => {
-      queue.items.push({ body: lines.join('\n') + '\n', done: (e) => (e ? reject(e) : resolve()) });
+      queue.items.push({ body, done: (e) => (e ? reject(e) : resolve()), due: Date.now() + lingerMs });
       if (!queue.running) void this.drain(table, queue);
+      else if (lingerMs === 0) queue.wake?.();
     });
   }
 
-  private async drain(table: string, q: { items: PendingInsert[]; running: boolean }): Promise<void> {
+  private async drain(table: string, q: InsertQueue): Promise<void> {
     q.running = true;
     try {
       while (q.items.length) {
+        // Lingering puts (derived metrics) wait until the earliest is due, or until a put that must not wait arrives.
+        let due = Infinity;
+        for (const it of q.items) if (it.due < due) due = it.due;
+        const wait = due - Date.now();
+        if (wait > 0) {
+          await new Promise<void>((r) => { const t = setTimeout(r, wait); q.wake = () => { clearTimeout(t); r(); }; });
+          q.wake = undefined;
+          continue;
+        }
         const batch = q.items.splice(0, q.items.length);
         try {
-          await this.engine.insert({ table, values: Buffer.from(batch.map((b) => b.body).join('')), format: 'JSONEachRow' });
+          const values = batch.map((b) => b.body);
+          if (table === POINTS_TABLE && this.binaryPoints) await this.engine.insert({ table, values, format: 'RowBinary', columns: POINT_ROW_COLUMNS });
+          else await this.engine.insert({ table, values: values.length === 1 ? values[0] : Buffer.concat(values), format: 'JSONEachRow' });
           for (const b of batch) b.done();
         } catch (e) {
           for (const b of batch) b.done(e as Error);
@@ -317,35 +377,42 @@ export class MetricStore {
     }
   }
 
+  /** Point rows go to the engine as RowBinary when it takes it (live inserts), JSONEachRow otherwise. */
+  private get binaryPoints(): boolean { return this.engine.rowBinaryInserts === true; }
+
   /**
    * Stores validated datums. Resolves once they are durable in the engine; a datum of a metric
    * seen for the first time also adds the metric to the catalog (durably, before its points).
    */
-  async put(datums: readonly Datum[]): Promise<void> {
+  async put(datums: readonly Datum[], opts: PutOptions = {}): Promise<void> {
     if (!datums.length) return;
     if (this.closed) throw new Error('metric store is closed');
     const batch = this.beginBatch();
     try {
-      const points: string[] = [];
+      const points = pointRows(this.binaryPoints, datums.length, batch);
       const touched = new Map<SeriesInfo, number>();
       for (const d of datums) {
         const s = this.seriesFor(d);
         const ts = floorToResolution(d.timestamp, d.resolution);
-        const head = `{"series_id":${s.id},"ts":${ts},"res":${d.resolution},"unit":${JSON.stringify(d.unit)},`;
-        const tail = `,"batch":${batch},"fold":0}`;
         if (d.samples) {
-          // Identical values within one datum share a row (weights add up).
-          const merged = new Map<number, number>();
-          for (const x of d.samples) merged.set(x.value, (merged.get(x.value) ?? 0) + x.count);
-          for (const [v, c] of merged) {
-            if (!(c > 0)) continue;
-            points.push(`${head}"count":${c},"sum":${v * c},"min":${v},"max":${v},"value":${v},"pct":1${tail}`);
+          const samples = d.samples;
+          if (samples.length === 1) {
+            const { value: v, count: c } = samples[0];
+            if (c > 0) points.add(s.id, ts, d.resolution, d.unit, c, v * c, v, v, v, 1);
+          } else {
+            // Identical values within one datum share a row (weights add up).
+            const merged = new Map<number, number>();
+            for (const x of samples) merged.set(x.value, (merged.get(x.value) ?? 0) + x.count);
+            for (const [v, c] of merged) {
+              if (!(c > 0)) continue;
+              points.add(s.id, ts, d.resolution, d.unit, c, v * c, v, v, v, 1);
+            }
           }
         } else if (d.stats) {
           const { sampleCount: n, sum, min, max } = d.stats;
           // AWS: a statistic set yields percentiles only when it is in effect n copies of one value.
           const single = min === max && Math.abs(sum - min * n) <= 1e-9 * Math.max(1, Math.abs(sum));
-          points.push(`${head}"count":${n},"sum":${sum},"min":${min},"max":${max},"value":${single ? min : 0},"pct":${single ? 1 : 0}${tail}`);
+          points.add(s.id, ts, d.resolution, d.unit, n, sum, min, max, single ? min : 0, single ? 1 : 0);
         }
         const prev = touched.get(s);
         if (prev === undefined || ts > prev) touched.set(s, ts);
@@ -365,7 +432,7 @@ export class MetricStore {
         await this.insert(SERIES_TABLE, seriesRows);
         for (const [s, last] of persist) { s.persisted = true; s.persistedLastTs = Math.max(s.persistedLastTs, last); }
       }
-      await this.insert(POINTS_TABLE, points);
+      if (points.count) await this.insertBody(POINTS_TABLE, points.finish(), opts.lingerMs);
       let added = false;
       for (const [s, maxTs] of touched) {
         if (s.lastTs === -Infinity) added = true;
@@ -408,16 +475,27 @@ export class MetricStore {
    */
   async aggregate(q: AggregateQuery): Promise<AggregateRow[]> {
     if (!q.seriesIds.length || q.end <= q.start) return [];
+    const out: AggregateRow[] = [];
+    for (const [tier, from, to] of this.tierPlan(q)) {
+      out.push(...await (tier === 0 ? this.aggregatePoints(q, from, to) : this.aggregateRollup(q, tier, from, to)));
+    }
+    out.sort((a, b) => a.timestamp - b.timestamp || String(a.unit ?? '').localeCompare(String(b.unit ?? '')));
+    return out;
+  }
+
+  /**
+   * Which tier answers which periods of [start, end): `[tier, first period index, end index)`, tier 0
+   * being the raw points (see `aggregate` for the rules).
+   */
+  private tierPlan(q: { start: number; end: number; periodSec: number }): Array<[number, number, number]> {
     const now = this.now();
     const P = q.periodSec * 1000;
     const n = Math.ceil((q.end - q.start) / P);
     const idx = (t: number) => Math.min(n, Math.max(0, Math.ceil((t - q.start) / P)));
-    const out: AggregateRow[] = [];
-    // Points tier.
+    const plan: Array<[number, number, number]> = [];
     let pFrom = idx(now - RETENTION.minuteMs);
     if (P < MINUTE) pFrom = Math.max(pFrom, idx(now - RETENTION.highResMs));
-    if (pFrom < n) out.push(...await this.aggregatePoints(q, pFrom, n));
-    // Rollup tiers.
+    if (pFrom < n) plan.push([0, pFrom, n]);
     const ranges: Array<[number, number, number]> = [
       [300, idx(now - RETENTION.fiveMinuteMs), idx(now - RETENTION.minuteMs)],
       [3600, idx(now - RETENTION.hourMs), idx(now - RETENTION.fiveMinuteMs)],
@@ -425,9 +503,58 @@ export class MetricStore {
     for (const [tier, from, to] of ranges) {
       const tms = tier * 1000;
       if (from >= to || P % tms !== 0 || q.start % tms !== 0) continue;
-      out.push(...await this.aggregateRollup(q, tier, from, to));
+      plan.push([tier, from, to]);
     }
-    out.sort((a, b) => a.timestamp - b.timestamp || String(a.unit ?? '').localeCompare(String(b.unit ?? '')));
+    return plan;
+  }
+
+  /**
+   * One classic statistic (SampleCount, Sum, Average, Minimum, Maximum) of each of many series per
+   * period: what `aggregate` + `classicValue` give series by series, for hundreds of series in one
+   * engine query per tier. The engine only filters and groups rows by series (a cheap aggregation:
+   * one group per series, where grouping by series and period costs it 2-3× more); the per-period
+   * fold happens here over the rows' (period, sum, count | min | max) arrays. The result holds, per
+   * series, one value per period of [start, end) (NaN: no observations). Every stored row has a
+   * count > 0 (PutMetricData, EMF and metric filters never store an empty observation), so a period
+   * with a row has observations, as `classicValue` requires.
+   */
+  async classicBySeries(q: ClassicQuery): Promise<Map<number, Float64Array>> {
+    const out = new Map<number, Float64Array>();
+    if (!q.seriesIds.length || q.end <= q.start) return out;
+    const P = q.periodSec * 1000;
+    const n = Math.ceil((q.end - q.start) / P);
+    const [col, fold] = CLASSIC_FOLD[q.stat];
+    const weights = q.stat === 'Average' ? new Map<number, Float64Array>() : undefined;
+    for (const [tier, from, to] of this.tierPlan(q)) {
+      const run = async (vis?: { sql: string; params: Record<string, unknown> }) => {
+        const params: Record<string, unknown> = { ...vis?.params, ids: q.seriesIds, st: q.start, pm: P, a: q.start + from * P, z: Math.min(q.end, q.start + to * P), t: tier };
+        const where = ['series_id IN {ids:Array(UInt64)}', 'ts >= {a:Int64}', 'ts < {z:Int64}'];
+        if (vis) where.push(`(${vis.sql})`); else where.unshift('tier = {t:UInt32}');
+        if (q.unit !== undefined) { where.push('unit = {u:String}'); params.u = q.unit; }
+        // Period indexes as Int32 and Float64 values come back as plain JSON numbers (64-bit integers would be quoted).
+        return rows<{ id: string | number; b: number[]; x: number[]; c?: number[] }>(this.engine,
+          `SELECT series_id AS id, groupArray(toInt32(intDiv(ts - {st:Int64}, {pm:Int64}))) AS b, groupArray(${col}) AS x${weights ? ', groupArray(count) AS c' : ''}
+           FROM ${vis ? POINTS_TABLE : `${ROLLUPS_TABLE} FINAL`} WHERE ${where.join(' AND ')} GROUP BY series_id`, params);
+      };
+      const r = tier === 0 ? await this.read((vis) => run(vis)) : await run();
+      for (const row of r) {
+        const id = Number(row.id);
+        let acc = out.get(id);
+        if (!acc) { acc = new Float64Array(n).fill(NaN); out.set(id, acc); }
+        const { b, x } = row;
+        for (let i = 0; i < b.length; i++) {
+          const k = b[i];
+          if (k >= 0 && k < n) acc[k] = Number.isNaN(acc[k]) ? x[i] : fold(acc[k], x[i]);
+        }
+        if (weights && row.c) {
+          let w = weights.get(id);
+          if (!w) { w = new Float64Array(n); weights.set(id, w); }
+          for (let i = 0; i < b.length; i++) if (b[i] >= 0 && b[i] < n) w[b[i]] += row.c[i];
+        }
+      }
+    }
+    // Average = Σ sum / Σ count per period.
+    if (weights) for (const [id, acc] of out) { const w = weights.get(id)!; for (let k = 0; k < n; k++) if (!Number.isNaN(acc[k])) acc[k] /= w[k]; }
     return out;
   }
 
@@ -442,18 +569,18 @@ export class MetricStore {
       const where = [`series_id IN {ids:Array(UInt64)}`, 'ts >= {a:Int64}', 'ts < {z:Int64}', `(${vis.sql})`];
       if (q.unit !== undefined) { where.push('unit = {u:String}'); params.u = q.unit; }
       const levels = this.levels(q);
-      const unitCol = q.byUnit ? ', unit' : '';
-      const r = await rows<{ b: number; unit?: string; n: number; s: number; lo: number; hi: number; np: number; q?: number[] }>(this.engine,
+      const unitCol = (q.byUnit ? ', unit' : '') + (q.bySeries ? ', series_id' : '');
+      const r = await rows<{ b: number; unit?: string; series_id?: number; n: number; s: number; lo: number; hi: number; np: number; q?: number[] }>(this.engine,
         `SELECT intDiv(ts - {st:Int64}, {pm:Int64}) AS b${unitCol}, sum(count) AS n, sum(sum) AS s, min(min) AS lo, max(max) AS hi, sumIf(count, pct = 0) AS np${levels ? `, quantilesExactWeightedIf(${levels})(value, ${WEIGHT}, pct = 1) AS q` : ''}
          FROM ${POINTS_TABLE} WHERE ${where.join(' AND ')} GROUP BY b${unitCol} ORDER BY b`, params);
       const result = r.map((x) => this.toRow(q, x));
       if (q.rawValues && result.length) {
-        const raw = await rows<{ b: number; unit?: string; v: number; w: number }>(this.engine,
+        const raw = await rows<{ b: number; unit?: string; series_id?: number; v: number; w: number }>(this.engine,
           `SELECT intDiv(ts - {st:Int64}, {pm:Int64}) AS b${unitCol}, value AS v, sum(count) AS w
            FROM ${POINTS_TABLE} WHERE ${where.join(' AND ')} AND pct = 1 GROUP BY b${unitCol}, v ORDER BY b, v`, params);
-        const byKey = new Map(result.map((x) => [`${x.timestamp}\u0000${x.unit ?? ''}`, x]));
+        const byKey = new Map(result.map((x) => [`${x.timestamp}\u0000${x.unit ?? ''}\u0000${x.seriesId ?? ''}`, x]));
         for (const x of raw) {
-          const row = byKey.get(`${q.start + Number(x.b) * P}\u0000${x.unit ?? ''}`);
+          const row = byKey.get(`${q.start + Number(x.b) * P}\u0000${x.unit ?? ''}\u0000${x.series_id === undefined ? '' : Number(x.series_id)}`);
           if (row) (row.values ??= []).push([Number(x.v), Number(x.w)]);
         }
       }
@@ -467,16 +594,17 @@ export class MetricStore {
     const where = ['tier = {t:UInt32}', `series_id IN {ids:Array(UInt64)}`, 'ts >= {a:Int64}', 'ts < {z:Int64}'];
     if (q.unit !== undefined) { where.push('unit = {u:String}'); params.u = q.unit; }
     const levels = this.levels(q);
-    const unitCol = q.byUnit ? ', unit' : '';
-    const r = await rows<{ b: number; unit?: string; n: number; s: number; lo: number; hi: number; np: number; q?: number[] }>(this.engine,
+    const unitCol = (q.byUnit ? ', unit' : '') + (q.bySeries ? ', series_id' : '');
+    const r = await rows<{ b: number; unit?: string; series_id?: number; n: number; s: number; lo: number; hi: number; np: number; q?: number[] }>(this.engine,
       `SELECT intDiv(ts - {st:Int64}, {pm:Int64}) AS b${unitCol}, sum(count) AS n, sum(sum) AS s, min(min) AS lo, max(max) AS hi, sum(np) AS np${levels ? `, quantilesTDigestWeightedMerge(${levels})(digest) AS q` : ''}
        FROM ${ROLLUPS_TABLE} FINAL WHERE ${where.join(' AND ')} GROUP BY b${unitCol} ORDER BY b`, params);
     return r.map((x) => this.toRow(q, x));
   }
 
-  private toRow(q: AggregateQuery, x: { b: number; unit?: string; n: number; s: number; lo: number; hi: number; np: number; q?: number[] }): AggregateRow {
+  private toRow(q: AggregateQuery, x: { b: number; unit?: string; series_id?: number; n: number; s: number; lo: number; hi: number; np: number; q?: number[] }): AggregateRow {
     const row: AggregateRow = { timestamp: q.start + Number(x.b) * q.periodSec * 1000, count: Number(x.n), sum: Number(x.s), min: Number(x.lo), max: Number(x.hi), nonSample: Number(x.np) };
     if (q.byUnit) row.unit = x.unit;
+    if (q.bySeries) row.seriesId = Number(x.series_id);
     if (x.q && q.percentiles?.length) row.percentiles = new Map(q.percentiles.map((p, i) => [p, Number(x.q![i])]));
     return row;
   }

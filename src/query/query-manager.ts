@@ -47,10 +47,17 @@ export class QueryManager {
         const runner = await this.run();
         if (rec.controller.signal.aborted) return;
         rec.status = 'Running';
+        // The latest partial result is what GetQueryResults shows while Running, and what a stopped or
+        // timed-out query keeps.
         const result = await runner(this.engine, { ...req, signal: rec.controller.signal, onProgress: (partial) => { if (rec.status === 'Running') rec.result = partial; } });
         if (rec.status === 'Running') { rec.result = result; rec.status = 'Complete'; }
       } catch (e) {
-        if (rec.status === 'Running' || rec.status === 'Scheduled') { rec.status = 'Failed'; rec.error = (e as Error).message; }
+        if (rec.status === 'Running' || rec.status === 'Scheduled') {
+          // The engine's own time limit (max_execution_time) is a timeout, not a failure.
+          if ((e as Error).name === 'InsightsTimeoutError') rec.status = 'Timeout';
+          else { rec.status = 'Failed'; rec.result = undefined; }
+          rec.error = (e as Error).message;
+        }
       } finally {
         clearTimeout(timer);
         rec.finishedAt = Date.now();

@@ -26,6 +26,22 @@ const ready = (async () => {
   await session.queryAsync('SET max_threads = 2');
 })();
 
+const IDENT = /^[a-z_][a-z0-9_]*$/;
+const TYPE = /^[A-Za-z0-9_(), ]+$/;
+const quote = (v: string) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+/**
+ * Loads a RowBinary file into a table. Binary rows cannot go inline after `INSERT … FORMAT` (chDB
+ * ends inline data at the first blank line, i.e. at any 0x0A 0x0A in the bytes, without an error),
+ * so the server writes them to a file and the engine reads it with file().
+ */
+function insertFileSql(h: FrameHeader): string {
+  const cols = h.columns ?? [];
+  if (!IDENT.test(h.table ?? '') || !cols.length || cols.some(([n, t]) => !IDENT.test(n) || !TYPE.test(t)) || !h.path) throw new Error('insertFile: bad table, columns or path');
+  const names = cols.map(([n]) => n).join(', ');
+  return `INSERT INTO ${h.table} (${names}) SELECT ${names} FROM file(${quote(h.path)}, 'RowBinary', ${quote(cols.map(([n, t]) => `${n} ${t}`).join(', '))})`;
+}
+
 function reply(header: FrameHeader, body?: Uint8Array): void {
   writeFrame(output, header, body);
 }
@@ -36,6 +52,9 @@ async function handle(h: FrameHeader, body: Buffer): Promise<void> {
     if (h.op === 'insert') {
       // The raw buffer goes to the engine's parser; JS never builds objects from it.
       await session.insert({ table: h.table!, values: body, format: 'JSONEachRow', settings: { materialize_skip_indexes_on_insert: 0 } });
+      reply({ id: h.id, ok: true });
+    } else if (h.op === 'insertFile') {
+      await session.queryAsync(insertFileSql(h), { format: 'JSONEachRow' });
       reply({ id: h.id, ok: true });
     } else if (h.op === 'query' || h.op === 'command') {
       const opts = { format: 'JSONEachRow' };

@@ -7,10 +7,14 @@ import type { Readable, Writable } from 'node:stream';
 
 export interface FrameHeader {
   id: number;
-  op?: 'query' | 'command' | 'insert' | 'close';
+  op?: 'query' | 'command' | 'insert' | 'insertFile' | 'close';
   query?: string;
   params?: Record<string, unknown>;
   table?: string;
+  /** insertFile: a RowBinary file the engine loads (written by the server; it is not a frame body). */
+  path?: string;
+  /** insertFile: the file's columns as [name, type]. */
+  columns?: ReadonlyArray<readonly [string, string]>;
   ok?: boolean;
   error?: { message: string; code?: number };
 }

@@ -15,14 +15,24 @@ export interface ResultSet {
   json<T = Record<string, unknown>>(): Promise<T[]>;
 }
 
+/**
+ * Insert payload formats. JSONEachRow carries any table's rows; RowBinary (about a third of the
+ * engine's parse cost) needs its column names and types in `columns`.
+ */
+export type InsertFormat = 'JSONEachRow' | 'RowBinary';
+
 export interface InsertParams {
   table: string;
-  /** Raw JSONEachRow bytes: parsed by the engine, never re-parsed in JS. */
-  values: Buffer;
-  format: 'JSONEachRow';
+  /** Raw rows in `format`, parsed by the engine and never re-parsed in JS; several buffers are one payload. */
+  values: Buffer | readonly Buffer[];
+  format: InsertFormat;
+  /** The payload's columns, in order, as [name, ClickHouse type]: required for RowBinary. */
+  columns?: ReadonlyArray<readonly [string, string]>;
 }
 
 export interface Engine {
+  /** Whether live inserts may use RowBinary (every engine must still accept it, for WAL replay). */
+  readonly rowBinaryInserts?: boolean;
   query(params: QueryParams): Promise<ResultSet>;
   command(params: Omit<QueryParams, 'format'>): Promise<void>;
   insert(params: InsertParams): Promise<void>;

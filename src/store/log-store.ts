@@ -6,15 +6,18 @@
  */
 import { mkdirSync, readFileSync, writeFileSync, openSync, fsyncSync, closeSync, renameSync, existsSync, appendFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Engine } from './engine.js';
+import type { Engine, InsertFormat, InsertParams } from './engine.js';
 import { rows } from './engine.js';
 import { EVENTS_TABLE, GENERIC_TABLE, createTableSql, evolveTableSql, type TableSpec } from './schema.js';
 import { WriteAheadLog, type WalHeader, type WalRecord } from './wal.js';
+import { EVENT_ROW_COLUMNS, encodeEventRows } from './row-binary.js';
 import { MetadataStore, type GroupMeta, type StreamMeta } from './metadata.js';
 
 export interface InputEvent {
   timestamp: number;
   message: string;
+  /** UTF-8 byte length of `message`, when the caller already knows it (saves measuring it again). */
+  size?: number;
   /** Typed hot-column values for the group's table (ignored for the generic table). */
   columns?: Record<string, string | number | boolean | null>;
 }
@@ -34,6 +37,11 @@ export interface AppendResult { seq: number; duplicate: boolean; rejected?: Reco
 /** A retried identical batch within this window is recognised and not stored twice. */
 export const DEDUP_WINDOW_MS = 15 * 60 * 1000;
 const INSERT_MAX_BYTES = 32 * 1024 * 1024;
+/**
+ * Engine inserts running at once. Two overlap one insert's parse with the other's part fsyncs
+ * (chDB runs them in parallel); the checkpoint still only advances over a finished prefix.
+ */
+const INSERTS_IN_FLIGHT = 2;
 /** Bytes waiting for the engine beyond which appends are refused (the API answers ThrottlingException). */
 export const MAX_QUEUED_BYTES = 256 * 1024 * 1024;
 
@@ -60,6 +68,12 @@ function columnsJson(cols: Record<string, string | number | boolean | null>): st
 }
 
 interface PendingInsert { header: WalHeader; body: Buffer; done: (e?: Error) => void }
+
+function formatOf(h: WalHeader): InsertFormat { return h.format ?? 'JSONEachRow'; }
+/** Records that may share one engine insert: same table, same body format. */
+function sameInsert(a: WalHeader, b: WalHeader): boolean {
+  return (a.table ?? EVENTS_TABLE) === (b.table ?? EVENTS_TABLE) && formatOf(a) === formatOf(b);
+}
 interface DedupEntry { seq: number; at: number; rejected?: Record<string, number> }
 
 export interface Cursor { timestamp: number; seq: number; idx: number }
@@ -71,11 +85,15 @@ export class LogStore {
   private applied = 0;
   private checkpointed = 0;
   private inserts: PendingInsert[] = [];
-  private inserting = false;
+  private insertsInFlight = 0;
+  /** Dispatched engine inserts in WAL order; `applied` advances over the prefix that finished ('lost': engine died). */
+  private insertSlots: { last: number; state: 'running' | 'ok' | 'lost' }[] = [];
   private queuedBytes = 0;
   private dedup = new Map<string, DedupEntry>();
   private inflight = new Map<string, Promise<AppendResult>>();
   private timer: NodeJS.Timeout | null = null;
+  /** True while recover() runs: the checkpoint stays where recovery read it. */
+  private replaying = false;
   private recovering: Promise<void> | null = null;
 
   /** Event tables by name: the generic one plus one per known log format. */
@@ -116,43 +134,60 @@ export class LogStore {
 
   /** Replays every WAL record the engine may not hold (after the checkpoint), exactly once. */
   async recover(): Promise<void> {
-    this.checkpointed = this.readCheckpoint();
-    const records = this.wal.recover();
-    this.seq = Math.max(this.checkpointed, records.length ? records[records.length - 1].header.seq : 0);
-    // A killed insert may have left some parts of a batch: remove everything past the checkpoint.
-    for (const table of this.tables.keys()) {
-      const [{ n }] = await rows<{ n: string }>(this.engine, `SELECT count() AS n FROM ${table} WHERE seq > {cp:UInt64}`, { cp: this.checkpointed });
-      if (Number(n) > 0) await this.engine.command({ query: `DELETE FROM ${table} WHERE seq > {cp:UInt64}`, query_params: { cp: this.checkpointed } });
-    }
-    const replay = records.filter((r) => r.header.seq > this.checkpointed && this.meta.groupById(r.header.groupId));
-    for (let i = 0; i < replay.length;) {
-      const table = replay[i].header.table ?? EVENTS_TABLE;
-      let bytes = 0;
-      const chunk: WalRecord[] = [];
-      while (i < replay.length && (replay[i].header.table ?? EVENTS_TABLE) === table && (chunk.length === 0 || bytes + replay[i].body.length < INSERT_MAX_BYTES)) { bytes += replay[i].body.length; chunk.push(replay[i++]); }
-      if (!this.tables.has(table)) continue;
-      try {
-        await this.engine.insert({ table, values: Buffer.concat(chunk.map((r) => r.body)), format: 'JSONEachRow' });
-      } catch (e) {
-        if (isEngineGone(e)) throw e;
-        // A record the engine refuses was never acknowledged; it must not block every later start.
-        await this.insertEach(table, chunk);
+    // The checkpoint must not move while this runs: the rows deleted and the records replayed are the
+    // same set (seq > cp). (The 1-second checkpoint timer used to advance it between the two, after an
+    // engine crash, and a batch was then deleted and not replayed.)
+    this.replaying = true;
+    try {
+      const cp = this.checkpointed = this.readCheckpoint();
+      const records = this.wal.recover();
+      this.seq = Math.max(cp, records.length ? records[records.length - 1].header.seq : 0);
+      // A killed insert may have left some parts of a batch: remove everything past the checkpoint.
+      for (const table of this.tables.keys()) {
+        const [{ n }] = await rows<{ n: string }>(this.engine, `SELECT count() AS n FROM ${table} WHERE seq > {cp:UInt64}`, { cp });
+        if (Number(n) > 0) await this.engine.command({ query: `DELETE FROM ${table} WHERE seq > {cp:UInt64}`, query_params: { cp } });
       }
+      const replay = records.filter((r) => r.header.seq > cp && this.meta.groupById(r.header.groupId));
+      const refused = new Set<number>();
+      for (let i = 0; i < replay.length;) {
+        const first = replay[i].header;
+        const table = first.table ?? EVENTS_TABLE;
+        let bytes = 0;
+        const chunk: WalRecord[] = [];
+        while (i < replay.length && sameInsert(replay[i].header, first) && (chunk.length === 0 || bytes + replay[i].body.length < INSERT_MAX_BYTES)) { bytes += replay[i].body.length; chunk.push(replay[i++]); }
+        if (!this.tables.has(table)) continue;
+        try {
+          await this.engine.insert(this.insertParams(first, chunk.map((r) => r.body)));
+        } catch (e) {
+          if (isEngineGone(e)) throw e;
+          // A record the engine refuses was never acknowledged; it must not block every later start.
+          for (const seq of (await this.insertEach(table, chunk)).keys()) refused.add(seq);
+        }
+      }
+      // Retries of stored batches are recognised; a refused one (not stored) may be sent again.
+      for (const r of records) if (!refused.has(r.header.seq)) this.rememberBatch(r.header);
+      // Inserts that were running when the engine died were replayed above: they no longer hold the checkpoint back.
+      this.insertSlots = [];
+      this.applied = this.seq;
+    } finally {
+      this.replaying = false;
     }
-    for (const r of records) this.rememberBatch(r.header);
-    this.applied = this.seq;
     await this.checkpoint();
   }
 
   /** Called when the engine process was restarted after a crash. */
   async recoverAfterEngineRestart(): Promise<void> {
     if (!this.recovering) {
+      // Records waiting for an insert are in the WAL, which the recovery replays: inserting them again
+      // afterwards would store them twice. Their appends fail; a client's retry is then a recognised duplicate.
+      const queued = this.inserts.splice(0);
+      for (const q of queued) q.done(new Error('engine process restarted'));
       this.recovering = (async () => {
         await this.createTables();
         await this.wal.close();
         await this.recover();
         await this.wal.open(this.seq + 1);
-      })().finally(() => { this.recovering = null; });
+      })().finally(() => { this.recovering = null; this.drainInserts(); });
     }
     return this.recovering;
   }
@@ -164,7 +199,7 @@ export class LogStore {
   }
 
   private async checkpoint(): Promise<void> {
-    if (this.applied === this.checkpointed) return;
+    if (this.replaying || this.applied === this.checkpointed) return;
     const seq = this.applied;
     const p = join(this.dir, 'checkpoint.json');
     writeFileSync(p + '.tmp', JSON.stringify({ seq }));
@@ -233,27 +268,24 @@ export class LogStore {
     if (this.queuedBytes > MAX_QUEUED_BYTES) throw new StoreOverloadedError();
     const seq = ++this.seq;
     const ingestionTime = Date.now();
-    const prefix = `{"group_id":${group.id},"stream_id":${stream.id},"log_group":${JSON.stringify(group.name)},"log_stream":${JSON.stringify(stream.name)},"ingestion_time":${ingestionTime},"seq":${seq},"idx":`;
     const table = this.tableOf(group);
-    const typed = table !== EVENTS_TABLE;
-    const parts: string[] = new Array(events.length);
-    let minTs = Infinity, maxTs = -Infinity, bytes = 0;
-    for (let i = 0; i < events.length; i++) {
-      const e = events[i];
-      const extra = typed && e.columns ? columnsJson(e.columns) : '';
-      parts[i] = `${prefix}${i},"timestamp":${e.timestamp},"message":${JSON.stringify(e.message)}${extra}}\n`;
-      if (e.timestamp < minTs) minTs = e.timestamp;
-      if (e.timestamp > maxTs) maxTs = e.timestamp;
-      bytes += Buffer.byteLength(e.message);
+    let body: Buffer, minTs: number, maxTs: number, bytes: number, format: WalHeader['format'];
+    if (table === EVENTS_TABLE && this.engine.rowBinaryInserts) {
+      // The generic table's rows need no per-format columns: RowBinary, the engine's cheapest load.
+      const r = encodeEventRows({ groupId: group.id, streamId: stream.id, logGroup: group.name, logStream: stream.name, ingestionTime, seq }, events);
+      ({ body, minTs, maxTs } = r);
+      bytes = r.messageBytes;
+      format = 'RowBinary';
+    } else {
+      ({ body, minTs, maxTs, bytes } = this.jsonRows(group, stream, table, events, ingestionTime, seq));
     }
-    const body = Buffer.from(parts.join(''));
-    const header: WalHeader = { seq, groupId: group.id, streamId: stream.id, hash, count: events.length, minTs, maxTs, bytes, ingestionTime, rejected, ...(typed ? { table } : {}) };
+    const header: WalHeader = { seq, groupId: group.id, streamId: stream.id, hash, count: events.length, minTs, maxTs, bytes, ingestionTime, rejected, ...(table !== EVENTS_TABLE ? { table } : {}), ...(format ? { format } : {}) };
     // WAL sync and engine insert run concurrently; the ack waits for both. Recovery
     // removes engine rows past the checkpoint, so an insert whose WAL write was lost is harmless.
     this.queuedBytes += body.length;
     const inserted = new Promise<void>((resolve, reject) => {
       this.inserts.push({ header, body, done: (e) => { this.queuedBytes -= body.length; if (e) reject(e); else resolve(); } });
-      if (!this.inserting) void this.drainInserts();
+      this.drainInserts();
     });
     await Promise.all([this.wal.append(header, body), inserted]);
     this.rememberBatch(header);
@@ -264,30 +296,72 @@ export class LogStore {
     return { seq, duplicate: false, rejected };
   }
 
-  private async drainInserts(): Promise<void> {
-    this.inserting = true;
+  /** JSONEachRow rows: any table, with a typed table's hot columns. */
+  private jsonRows(group: GroupMeta, stream: StreamMeta, table: string, events: InputEvent[], ingestionTime: number, seq: number): { body: Buffer; minTs: number; maxTs: number; bytes: number } {
+    const prefix = `{"group_id":${group.id},"stream_id":${stream.id},"log_group":${JSON.stringify(group.name)},"log_stream":${JSON.stringify(stream.name)},"ingestion_time":${ingestionTime},"seq":${seq},"idx":`;
+    const typed = table !== EVENTS_TABLE;
+    const parts: string[] = new Array(events.length);
+    let minTs = Infinity, maxTs = -Infinity, bytes = 0;
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i];
+      const extra = typed && e.columns ? columnsJson(e.columns) : '';
+      parts[i] = `${prefix}${i},"timestamp":${e.timestamp},"message":${JSON.stringify(e.message)}${extra}}\n`;
+      if (e.timestamp < minTs) minTs = e.timestamp;
+      if (e.timestamp > maxTs) maxTs = e.timestamp;
+      bytes += e.size ?? Buffer.byteLength(e.message);
+    }
+    return { body: Buffer.from(parts.join('')), minTs, maxTs, bytes };
+  }
+
+  /** The engine insert of records sharing `first`'s table and format. */
+  private insertParams(first: WalHeader, bodies: Buffer[]): InsertParams {
+    const table = first.table ?? EVENTS_TABLE;
+    return formatOf(first) === 'RowBinary'
+      ? { table, values: bodies, format: 'RowBinary', columns: EVENT_ROW_COLUMNS }
+      : { table, values: bodies.length === 1 ? bodies[0] : Buffer.concat(bodies), format: 'JSONEachRow' };
+  }
+
+  /** Starts engine inserts of queued records, up to INSERTS_IN_FLIGHT at once. */
+  private drainInserts(): void {
+    // During a recovery nothing new reaches the engine (appends wait for it; what was queued was failed).
+    while (!this.recovering && this.inserts.length && this.insertsInFlight < INSERTS_IN_FLIGHT) {
+      let bytes = 0;
+      let n = 0;
+      // Consecutive records for the same table and format share one insert, up to INSERT_MAX_BYTES.
+      const first = this.inserts[0].header;
+      while (n < this.inserts.length && sameInsert(this.inserts[n].header, first) && (n === 0 || bytes + this.inserts[n].body.length < INSERT_MAX_BYTES)) bytes += this.inserts[n++].body.length;
+      const batch = this.inserts.splice(0, n);
+      const slot: { last: number; state: 'running' | 'ok' | 'lost' } = { last: batch[batch.length - 1].header.seq, state: 'running' };
+      this.insertSlots.push(slot);
+      this.insertsInFlight++;
+      void this.insertBatch(first, batch).then((applied) => {
+        slot.state = applied ? 'ok' : 'lost';
+        this.insertsInFlight--;
+        // The checkpoint is a prefix: a later insert that finished first waits for the earlier ones.
+        while (this.insertSlots.length && this.insertSlots[0].state === 'ok') this.applied = Math.max(this.applied, this.insertSlots.shift()!.last);
+        this.drainInserts();
+      });
+    }
+  }
+
+  /** One engine insert of records; false when the engine died (recovery replays them from the WAL). */
+  private async insertBatch(first: WalHeader, batch: PendingInsert[]): Promise<boolean> {
     try {
-      while (this.inserts.length) {
-        let bytes = 0;
-        let n = 0;
-        // Consecutive records for the same table share one insert; order is kept (the checkpoint is a prefix).
-        const table = this.inserts[0].header.table ?? EVENTS_TABLE;
-        while (n < this.inserts.length && (this.inserts[n].header.table ?? EVENTS_TABLE) === table && (n === 0 || bytes + this.inserts[n].body.length < INSERT_MAX_BYTES)) bytes += this.inserts[n++].body.length;
-        const batch = this.inserts.splice(0, n);
-        try {
-          await this.engine.insert({ table, values: batch.length === 1 ? batch[0].body : Buffer.concat(batch.map((b) => b.body)), format: 'JSONEachRow' });
-          this.applied = batch[batch.length - 1].header.seq;
-          for (const b of batch) b.done();
-        } catch (e) {
-          if (this.recovering || isEngineGone(e)) { for (const b of batch) b.done(e as Error); continue; }
-          // One bad record must not fail the others it was coalesced with: insert them one by one.
-          const failed = await this.insertEach(table, batch.map((b) => ({ header: b.header, body: b.body })));
-          this.applied = batch[batch.length - 1].header.seq;
-          for (const b of batch) b.done(failed.get(b.header.seq));
-        }
+      await this.engine.insert(this.insertParams(first, batch.map((b) => b.body)));
+      for (const b of batch) b.done();
+      return true;
+    } catch (e) {
+      if (this.recovering || isEngineGone(e)) { for (const b of batch) b.done(e as Error); return false; }
+      // One bad record must not fail the others it was coalesced with: insert them one by one.
+      let failed: Map<number, Error>;
+      try {
+        failed = await this.insertEach(first.table ?? EVENTS_TABLE, batch.map((b) => ({ header: b.header, body: b.body })));
+      } catch (e2) {
+        for (const b of batch) b.done(e2 as Error);
+        return false;
       }
-    } finally {
-      this.inserting = false;
+      for (const b of batch) b.done(failed.get(b.header.seq));
+      return true;
     }
   }
 
@@ -301,7 +375,7 @@ export class LogStore {
     await this.engine.command({ query: `DELETE FROM ${table} WHERE seq IN {seqs:Array(UInt64)}`, query_params: { seqs: recs.map((r) => r.header.seq) } });
     for (const r of recs) {
       try {
-        await this.engine.insert({ table, values: r.body, format: 'JSONEachRow' });
+        await this.engine.insert(this.insertParams(r.header, [r.body]));
       } catch (e) {
         if (isEngineGone(e)) throw e;
         failed.set(r.header.seq, e as Error);
@@ -389,7 +463,7 @@ export class LogStore {
 
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    while (this.inserting) await new Promise((r) => setTimeout(r, 5));
+    while (this.insertsInFlight > 0 || this.inserts.length) await new Promise((r) => setTimeout(r, 5));
     await this.wal.close();
     await this.checkpoint();
     this.meta.close();

@@ -4,11 +4,13 @@
  * arrive while a sync is running share the next sync (group commit).
  *
  * Record: [u32 payload length][u32 crc32 of payload][payload]; payload is a JSON header line
- * followed by the engine's JSONEachRow insert body, so replay is a plain insert.
+ * followed by the engine's insert body (JSONEachRow, or RowBinary when the header says so), so
+ * replay is a plain insert. Records are written as their parts with writev (no concatenation copy).
  */
 import { promises as fsp, openSync, closeSync, readdirSync, readFileSync, ftruncateSync, mkdirSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { join } from 'node:path';
+import { writeFully } from './file-write.js';
 
 export interface WalHeader {
   seq: number;
@@ -23,6 +25,8 @@ export interface WalHeader {
   ingestionTime: number;
   /** Engine table of the batch, when not the generic one. */
   table?: string;
+  /** Format of the body when not JSONEachRow (records written before it existed are JSONEachRow). */
+  format?: 'RowBinary';
   /** Response-relevant rejection info, so a retried batch gets the same answer. */
   rejected?: Record<string, number>;
 }
@@ -35,13 +39,18 @@ function segmentName(firstSeq: number): string {
   return `${String(firstSeq).padStart(16, '0')}.wal`;
 }
 
-export function encodeRecord(header: WalHeader, body: Buffer): Buffer {
+/** A record as the buffers to write: length and checksum, header line, body (not copied). */
+export function recordParts(header: WalHeader, body: Buffer): Buffer[] {
   const head = Buffer.from(JSON.stringify(header) + '\n');
-  const payload = Buffer.concat([head, body]);
   const prefix = Buffer.allocUnsafe(8);
-  prefix.writeUInt32LE(payload.length, 0);
-  prefix.writeUInt32LE(crc32(payload), 4);
-  return Buffer.concat([prefix, payload]);
+  prefix.writeUInt32LE(head.length + body.length, 0);
+  // crc32(body, crc32(head)) is the checksum of head followed by body.
+  prefix.writeUInt32LE(crc32(body, crc32(head)), 4);
+  return [prefix, head, body];
+}
+
+export function encodeRecord(header: WalHeader, body: Buffer): Buffer {
+  return Buffer.concat(recordParts(header, body));
 }
 
 /** Reads every intact record of a segment; a torn tail (crash mid-write) is cut off. */
@@ -72,6 +81,7 @@ export class WriteAheadLog {
   private handle: fsp.FileHandle | null = null;
   private segmentBytes = 0;
   private queue: Buffer[] = [];
+  private queuedBytes = 0;
   private waiters: Waiter[] = [];
   private flushing = false;
   /** First seq of each segment, oldest first. */
@@ -112,11 +122,11 @@ export class WriteAheadLog {
 
   /** Resolves once the record is on disk (fdatasync). */
   append(header: WalHeader, body: Buffer): Promise<void> {
-    const rec = encodeRecord(header, body);
+    const parts = recordParts(header, body);
     const seg = this.segments[this.segments.length - 1];
     if (seg) seg.last = header.seq;
     return new Promise<void>((resolve, reject) => {
-      this.queue.push(rec);
+      for (const p of parts) { this.queue.push(p); this.queuedBytes += p.length; }
       this.waiters.push({ resolve, reject });
       if (!this.flushing) void this.flush(header.seq);
     });
@@ -127,14 +137,15 @@ export class WriteAheadLog {
     try {
       while (this.queue.length) {
         const batch = this.queue;
+        const bytes = this.queuedBytes;
         const waiters = this.waiters;
         this.queue = [];
+        this.queuedBytes = 0;
         this.waiters = [];
         try {
-          const data = batch.length === 1 ? batch[0] : Buffer.concat(batch);
-          await this.handle!.write(data);
+          await writeFully(this.handle!, batch);
           await this.handle!.datasync();
-          this.segmentBytes += data.length;
+          this.segmentBytes += bytes;
           for (const w of waiters) w.resolve();
         } catch (e) {
           for (const w of waiters) w.reject(e as Error);

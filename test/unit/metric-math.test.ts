@@ -226,21 +226,26 @@ describe('time functions, TIME_SERIES and unary functions', () => {
   });
 });
 
-describe('ANOMALY_DETECTION_BAND (simple band)', () => {
-  it('returns [upper, lower] from the mean and standard deviation of earlier datapoints', () => {
-    const m = ts([10, 12, 10, 12, 50]);
-    const r = evaluateExpression('ANOMALY_DETECTION_BAND(m, 2)', env({ m }));
+describe('ANOMALY_DETECTION_BAND (delegates to the anomaly model)', () => {
+  // The model itself is tested in anomaly-model.test.ts; here: arguments and the [upper, lower] order.
+  const band = (_id: string, s: Series, k: number): Series[] => [
+    { ...s, label: 'up', values: s.values.map((v) => v + k) },
+    { ...s, label: 'low', values: s.values.map((v) => v - k) },
+  ];
+  it('passes the input id and k (default 2) and returns [upper, lower]', () => {
+    const m = ts([10, 12]);
+    const seen: Array<[string, number]> = [];
+    const r = evaluateExpression('ANOMALY_DETECTION_BAND(m, 3)', env({ m }, { band: (id, s, k) => { seen.push([id, k]); return band(id, s, k); } }));
     assert.equal(r.array, true);
-    assert.equal(r.series.length, 2);
-    const [upper, lower] = r.series.map((s) => [...s.values]);
-    // Index 2: window [10, 12] → mean 11, sd 1.
-    assert.equal(upper[2], 13);
-    assert.equal(lower[2], 9);
-    assert.ok(Number.isNaN(upper[0]) && Number.isNaN(upper[1]));
-    // The spike at index 4 lies outside the band built from the points before it.
-    assert.ok(50 > upper[4]);
-    assert.deepEqual(vals('LAST(ANOMALY_DETECTION_BAND(m))', { m }).slice(2), [9, 32 / 3 - 2 * Math.sqrt(8 / 9), 9]);
-    assert.deepEqual(vals('FIRST(ANOMALY_DETECTION_BAND(m))', { m }).slice(2), [13, 32 / 3 + 2 * Math.sqrt(8 / 9), 13]);
+    assert.deepEqual(r.series.map((s) => [...s.values]), [[13, 15], [7, 9]]);
+    assert.deepEqual(vals('LAST(ANOMALY_DETECTION_BAND(m))', { m }, { band: (id, s, k) => { seen.push([id, k]); return band(id, s, k); } }), [8, 10]);
+    assert.deepEqual(seen, [['m', 3], ['m', 2]]);
+  });
+  it('refuses a non-id input, a negative width, and an environment without models', () => {
+    const m = ts([10, 12]);
+    assert.throws(() => evaluateExpression('ANOMALY_DETECTION_BAND(m * 2)', env({ m }, { band })), /expects the id of a metric/);
+    assert.throws(() => evaluateExpression('ANOMALY_DETECTION_BAND(m, -1)', env({ m }, { band })), /non-negative/);
+    assert.throws(() => evaluateExpression('ANOMALY_DETECTION_BAND(m)', env({ m })), /not available/);
   });
 });
 

@@ -134,3 +134,69 @@ describe('metric store', () => {
     assert.equal((await q('raw', NOW - 5 * MIN, NOW, 60)).length, 1);
   });
 });
+
+describe('metric store: batched reads and binary rows', () => {
+  const names = ['b0', 'b1', 'b2', 'b3', 'b4', 'b5'];
+  const T0 = NOW - 2 * HOUR;
+
+  it('stores the same values through RowBinary and JSONEachRow rows', async () => {
+    // Edge values: -0, tiny and huge magnitudes, fractional counts, a statistic set, a non-default unit.
+    const mk = (name: string): Datum[] => [
+      datum(name, T0, [-0, 1e-300, 2 ** 300, 3.25]),
+      datum(name, T0 + 5_000, [], { samples: [{ value: 7, count: 0.5 }, { value: 7, count: 2 }, { value: -1, count: 3 }] }),
+      datum(name, T0 + MIN, [], { samples: undefined, stats: { sampleCount: 4, sum: 10, min: 1, max: 4 } }),
+      datum(name, T0 + 2 * MIN, [42], { unit: 'Bytes/Second', resolution: 1 }),
+    ];
+    assert.equal(engine.rowBinaryInserts, true);
+    await store.put(mk('rowbinary'));
+    Object.defineProperty(engine, 'rowBinaryInserts', { value: false, configurable: true });
+    try { await store.put(mk('jsonrows')); } finally { Object.defineProperty(engine, 'rowBinaryInserts', { value: true, configurable: true }); }
+    const read = async (name: string) => (await q(name, T0, T0 + 3 * MIN, 60, { byUnit: true, percentiles: [0, 50, 100] }))
+      .map((r) => ({ ...r, percentiles: [...r.percentiles!] }));
+    assert.deepEqual(await read('rowbinary'), await read('jsonrows'));
+    assert.equal((await read('rowbinary')).length, 3);
+  });
+
+  it('fetches many MetricStats together exactly as one by one (classic, percentile and trimmed statistics)', async () => {
+    // Six metrics with uneven data: several rows per period, gaps, a statistic set, two units.
+    const data: Datum[] = [];
+    names.forEach((name, k) => {
+      for (let m = 0; m < 30; m++) {
+        if ((m + k) % 7 === 0) continue;
+        data.push(datum(name, T0 + m * MIN + 1000, [m + k, (m * k) % 11, 0.5 * m]));
+        if (m % 5 === k % 5) data.push(datum(name, T0 + m * MIN + 2000, [], { samples: undefined, stats: { sampleCount: 3, sum: 9, min: 1, max: 5 } }));
+        if (m % 9 === 0) data.push(datum(name, T0 + m * MIN + 3000, [1000 + m], { unit: 'Seconds' }));
+      }
+    });
+    await store.put(data);
+    const { metricStatSeries, metricStatSeriesMany } = await import('../../src/metrics/query.js');
+    const specs = names.flatMap((metricName) => ['Average', 'Sum', 'SampleCount', 'Minimum', 'Maximum', 'p90', 'TM(10%:90%)'].flatMap((stat) =>
+      [60, 300].flatMap((period) => [undefined, 'Count'].map((unit) => ({ namespace: 'Test', metricName, dimensions: [{ Name: 'Host', Value: 'h1' }], period, stat, unit })))));
+    // A metric that never received data, and the same query twice.
+    specs.push({ namespace: 'Test', metricName: 'never', dimensions: [], period: 60, stat: 'Sum', unit: undefined }, specs[0]);
+    const start = T0 - 3 * MIN, end = T0 + 40 * MIN;
+    const many = await metricStatSeriesMany(store, specs, start, end, clock);
+    for (let i = 0; i < specs.length; i++) {
+      const one = await metricStatSeries(store, specs[i], start, end, clock);
+      assert.deepEqual(many[i].timestamps, one.timestamps, `timestamps of ${JSON.stringify(specs[i])}`);
+      assert.deepEqual([...many[i].values], [...one.values], `values of ${JSON.stringify(specs[i])}`);
+    }
+    assert.notEqual(many[0].values, many[many.length - 1].values, 'a repeated query gets its own values');
+    assert.ok(many.some((s) => s.values.some((v) => !Number.isNaN(v))));
+  });
+
+  it('answers periods older than 15 days from rollups in the batched read too', async () => {
+    const old = NOW - 20 * DAY;
+    await store.put(names.map((name, k) => datum(name, old + 3 * MIN, [k + 1, 10])));
+    await store.rollup();
+    const { metricStatSeries, metricStatSeriesMany } = await import('../../src/metrics/query.js');
+    const specs = names.map((metricName) => ({ namespace: 'Test', metricName, dimensions: [{ Name: 'Host', Value: 'h1' }], period: 3600, stat: 'Average' }));
+    const start = old - 2 * HOUR, end = old + 2 * HOUR;
+    const many = await metricStatSeriesMany(store, specs, start, end, clock);
+    for (let i = 0; i < specs.length; i++) {
+      const one = await metricStatSeries(store, specs[i], start, end, clock);
+      assert.deepEqual([...many[i].values], [...one.values]);
+      assert.equal(many[i].values.filter((v) => !Number.isNaN(v)).length, 1);
+    }
+  });
+});

@@ -81,15 +81,46 @@ function queryOf(input: Record<string, unknown>, ctx: CallContext) {
   return rec;
 }
 
+/** GetQueryResults pages (maxItems/nextToken): a token names its query and offset and lasts an hour (API reference). */
+const RESULTS_TOKEN_TTL_MS = 3600_000;
+
+function resultsToken(queryId: string, offset: number): string {
+  return Buffer.from(JSON.stringify({ q: queryId, o: offset, t: Date.now() })).toString('base64url');
+}
+
+function resultsOffset(token: string, queryId: string): number {
+  let t: { q?: unknown; o?: unknown; t?: unknown };
+  try {
+    t = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as typeof t;
+  } catch {
+    t = {};
+  }
+  if (t?.q !== queryId || !Number.isInteger(t.o) || (t.o as number) < 0 || typeof t.t !== 'number') throw new AwsError('InvalidParameterException', 'The specified nextToken is invalid.');
+  if (Date.now() - t.t > RESULTS_TOKEN_TTL_MS) throw new AwsError('InvalidParameterException', 'The specified nextToken has expired.');
+  return t.o as number;
+}
+
 export const GetQueryResults: Handler = async (input, ctx) => {
-  const rec = queryOf(input, ctx);
+  const v = new Validator(input);
+  const id = v.string('queryId', { required: true, min: 0, max: 256 });
+  // At most 10,000 rows per response (API reference: maxItems).
+  const maxItems = v.integer('maxItems', { min: 1, max: 10_000 });
+  const token = v.string('nextToken', { min: 1 });
+  v.done();
+  const rec = ctx.queries.get(id!);
+  if (!rec) throw new AwsError('ResourceNotFoundException', `Query ${id} does not exist.`);
+  const offset = token ? resultsOffset(token, rec.queryId) : 0;
+  // While Running, rec.result is the latest partial result (QueryManager); a Cancelled or Timeout query keeps it.
+  const rows = rec.result?.rows ?? [];
+  const end = maxItems === undefined ? rows.length : Math.min(rows.length, offset + maxItems);
   const stats = rec.result?.statistics ?? { recordsMatched: 0, recordsScanned: 0, bytesScanned: 0 };
   const out: Record<string, unknown> = {
     queryLanguage: 'CWLI',
-    results: rec.result?.rows ?? [],
+    results: rows.slice(offset, end),
     statistics: { recordsMatched: stats.recordsMatched, recordsScanned: stats.recordsScanned, estimatedRecordsSkipped: stats.estimatedRecordsSkipped ?? 0, bytesScanned: stats.bytesScanned, estimatedBytesSkipped: stats.estimatedBytesSkipped ?? 0, logGroupsScanned: stats.logGroupsScanned ?? rec.logGroupNames.length },
     status: rec.status,
   };
+  if (end < rows.length) out.nextToken = resultsToken(rec.queryId, end);
   return out;
 };
 

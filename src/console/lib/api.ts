@@ -1,6 +1,7 @@
 /**
- * Talks to the server: sign-in on the native API, everything else as CloudWatch Logs
- * operations over AWS JSON 1.1 with the session's bearer token.
+ * Talks to the server: sign-in on the native API, everything else as AWS operations with the
+ * session's bearer token: CloudWatch Logs over AWS JSON 1.1, CloudWatch (metrics, alarms,
+ * dashboards) over AWS JSON 1.0.
  */
 import type { Session } from './session';
 
@@ -52,15 +53,10 @@ export async function signIn(accessKeyId: string, secretAccessKey: string): Prom
   return await res.json() as Session;
 }
 
-/** Calls one CloudWatch Logs operation (`X-Amz-Target: Logs_20140328.<operation>`). */
-export async function callLogs<T>(operation: string, input: Record<string, unknown>, signal?: AbortSignal): Promise<T> {
+async function callAws<T>(target: string, contentType: string, input: Record<string, unknown>, signal?: AbortSignal): Promise<T> {
   const res = await send('/', {
     method: 'POST',
-    headers: {
-      'X-Amz-Target': `Logs_20140328.${operation}`,
-      'Content-Type': 'application/x-amz-json-1.1',
-      Authorization: `Bearer ${token ?? ''}`,
-    },
+    headers: { 'X-Amz-Target': target, 'Content-Type': contentType, Authorization: `Bearer ${token ?? ''}` },
     body: JSON.stringify(input),
     signal,
   });
@@ -70,6 +66,19 @@ export async function callLogs<T>(operation: string, input: Record<string, unkno
     throw err;
   }
   return await res.json() as T;
+}
+
+/** Calls one CloudWatch Logs operation (`X-Amz-Target: Logs_20140328.<operation>`). */
+export function callLogs<T>(operation: string, input: Record<string, unknown>, signal?: AbortSignal): Promise<T> {
+  return callAws<T>(`Logs_20140328.${operation}`, 'application/x-amz-json-1.1', input, signal);
+}
+
+/**
+ * Calls one CloudWatch operation over AWS JSON 1.0 (`X-Amz-Target: GraniteServiceVersion20100801.<operation>`).
+ * Timestamps travel as epoch seconds both ways.
+ */
+export function callCloudWatch<T>(operation: string, input: Record<string, unknown>, signal?: AbortSignal): Promise<T> {
+  return callAws<T>(`GraniteServiceVersion20100801.${operation}`, 'application/x-amz-json-1.0', input, signal);
 }
 
 export interface LogGroup {
@@ -178,4 +187,76 @@ export function isAbort(e: unknown): boolean {
 export function toApiError(e: unknown): ApiError {
   if (e instanceof ApiError) return e;
   return new ApiError('Error', e instanceof Error ? e.message : String(e));
+}
+
+export interface Dimension { Name: string; Value: string }
+export interface Metric { Namespace: string; MetricName: string; Dimensions?: Dimension[] }
+export interface MetricDataQuery {
+  Id: string;
+  MetricStat?: { Metric: Metric; Period: number; Stat: string; Unit?: string };
+  Expression?: string;
+  Label?: string;
+  ReturnData?: boolean;
+  Period?: number;
+}
+export interface MetricDataResult { Id: string; Label?: string; Timestamps: number[]; Values: number[]; StatusCode?: string; Messages?: { Code?: string; Value?: string }[] }
+export interface DashboardEntry { DashboardName: string; DashboardArn?: string; LastModified?: number; Size?: number }
+
+export type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+/** DescribeAlarms → MetricAlarms[] (the fields the console reads). */
+export interface MetricAlarm {
+  AlarmName: string;
+  AlarmArn?: string;
+  AlarmDescription?: string;
+  StateValue: AlarmState;
+  StateReason?: string;
+  StateReasonData?: string;
+  StateUpdatedTimestamp?: number;
+  MetricName?: string;
+  Namespace?: string;
+  Statistic?: string;
+  ExtendedStatistic?: string;
+  Dimensions?: Dimension[];
+  Period?: number;
+  Unit?: string;
+  EvaluationPeriods?: number;
+  DatapointsToAlarm?: number;
+  Threshold?: number;
+  ThresholdMetricId?: string;
+  ComparisonOperator?: string;
+  TreatMissingData?: string;
+  Metrics?: MetricDataQuery[];
+  ActionsEnabled?: boolean;
+  AlarmActions?: string[];
+}
+export interface CompositeAlarm { AlarmName: string; AlarmArn?: string; AlarmDescription?: string; AlarmRule?: string; StateValue: AlarmState; StateReason?: string; StateUpdatedTimestamp?: number }
+export interface AlarmHistoryItem { AlarmName?: string; AlarmType?: string; Timestamp: number; HistoryItemType?: string; HistorySummary?: string; HistoryData?: string }
+
+export const cloudwatch = {
+  listDashboards: (input: { DashboardNamePrefix?: string; NextToken?: string }, signal?: AbortSignal) =>
+    callCloudWatch<{ DashboardEntries?: DashboardEntry[]; NextToken?: string }>('ListDashboards', input, signal),
+  getDashboard: (name: string, signal?: AbortSignal) =>
+    callCloudWatch<{ DashboardName: string; DashboardArn?: string; DashboardBody: string }>('GetDashboard', { DashboardName: name }, signal),
+  listMetrics: (input: { Namespace?: string; MetricName?: string; Dimensions?: { Name: string; Value?: string }[]; NextToken?: string }, signal?: AbortSignal) =>
+    callCloudWatch<{ Metrics?: Metric[]; NextToken?: string }>('ListMetrics', input, signal),
+  /** StartTime/EndTime in epoch ms (sent as seconds). */
+  getMetricData: (input: { MetricDataQueries: MetricDataQuery[]; StartTime: number; EndTime: number; NextToken?: string; ScanBy?: string }, signal?: AbortSignal) =>
+    callCloudWatch<{ MetricDataResults?: MetricDataResult[]; NextToken?: string; Messages?: unknown[] }>('GetMetricData', { ...input, StartTime: input.StartTime / 1000, EndTime: input.EndTime / 1000 }, signal),
+  describeAlarms: (input: { AlarmNames?: string[]; AlarmNamePrefix?: string; AlarmTypes?: string[]; StateValue?: string; MaxRecords?: number; NextToken?: string }, signal?: AbortSignal) =>
+    callCloudWatch<{ MetricAlarms?: MetricAlarm[]; CompositeAlarms?: CompositeAlarm[]; NextToken?: string }>('DescribeAlarms', input, signal),
+  describeAlarmHistory: (input: { AlarmName?: string; HistoryItemType?: string; MaxRecords?: number; NextToken?: string; ScanBy?: string; AlarmTypes?: string[] }, signal?: AbortSignal) =>
+    callCloudWatch<{ AlarmHistoryItems?: AlarmHistoryItem[]; NextToken?: string }>('DescribeAlarmHistory', input, signal),
+};
+
+/** Every page of a paginated call, up to `max` pages. */
+export async function allPages<T, R extends { NextToken?: string }>(call: (token: string | undefined) => Promise<R>, items: (r: R) => T[] | undefined, max = 20): Promise<T[]> {
+  const out: T[] = [];
+  let token: string | undefined;
+  for (let i = 0; i < max; i++) {
+    const r = await call(token);
+    out.push(...(items(r) ?? []));
+    token = r.NextToken;
+    if (!token) break;
+  }
+  return out;
 }

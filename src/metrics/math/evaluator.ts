@@ -13,9 +13,9 @@
  *   value; LINEAR: interpolation between the real values around a gap; neither fills a leading gap);
  * - RATE, DIFF, DIFF_TIME and RUNNING_SUM work on consecutive real datapoints;
  * - MINUTE/HOUR/DAY (1 = Monday … 7 = Sunday)/DATE/MONTH/YEAR/EPOCH are UTC and non-sparse;
- * - ANOMALY_DETECTION_BAND(m, k = 2) is, for now, a simple documented band: at each timestamp the
- *   mean ± k standard deviations of the (up to) 60 previous real datapoints (at least 2 needed);
- *   it returns [upper, lower] so that LAST(...) is the lower bound, as AWS documents.
+ * - ANOMALY_DETECTION_BAND(id, k = 2) takes the id of a metric or expression and k >= 0; the band
+ *   comes from the trained model the environment provides (`MathEnv.band`, see
+ *   src/metrics/anomaly/), as [upper, lower] so that LAST(...) is the lower bound, as AWS documents.
  */
 import { MathError } from './lexer.js';
 import { parseExpression, type Node } from './parser.js';
@@ -48,9 +48,19 @@ export interface MathEnv {
   search?(query: string, stat: string, period: number): Series[];
   /** The grid used when an expression has no series input (TIME_SERIES(5)). */
   grid(): { timestamps: number[]; period: number };
+  /**
+   * ANOMALY_DETECTION_BAND: [upper, lower] of the model of query `inputId` at the input's
+   * timestamps, k standard deviations wide. Absent: the function is refused.
+   */
+  band?(inputId: string, input: Series, k: number): Series[];
 }
 
-export const BAND_WINDOW = 60;
+/**
+ * Periods of history a query range must include before its first datapoint for the band to be
+ * computed there: none, since the model trains on the metric's own two-week history (kept for
+ * src/alarms/compile.ts, which sizes its lookback with it).
+ */
+export const BAND_WINDOW = 0;
 
 const err = (m: string, pos = -1) => new MathError(m, pos);
 
@@ -243,26 +253,6 @@ function fill(s: Series, how: Value, pos: number): Series {
   return { ...s, values: out };
 }
 
-function band(s: Series, k: number): Series[] {
-  const upper = new Float64Array(s.values.length).fill(NaN);
-  const lower = new Float64Array(s.values.length).fill(NaN);
-  const window: number[] = [];
-  for (let i = 0; i < s.values.length; i++) {
-    if (window.length >= 2) {
-      const m = window.reduce((a, b) => a + b, 0) / window.length;
-      const sd = Math.sqrt(window.reduce((a, b) => a + (b - m) ** 2, 0) / window.length);
-      upper[i] = m + k * sd;
-      lower[i] = m - k * sd;
-    }
-    const v = s.values[i];
-    if (!Number.isNaN(v)) { window.push(v); if (window.length > BAND_WINDOW) window.shift(); }
-  }
-  return [
-    { ...s, label: `${s.label} Upper Bound`.trim(), values: upper },
-    { ...s, label: `${s.label} Lower Bound`.trim(), values: lower },
-  ];
-}
-
 function timeFunction(name: string, s: Series): Series {
   const out = new Float64Array(s.timestamps.length);
   s.timestamps.forEach((t, i) => {
@@ -413,10 +403,15 @@ function call(name: string, argNodes: Node[], env: MathEnv, pos: number): Value 
     }
     case 'ANOMALY_DETECTION_BAND': {
       arity(1, 2);
+      const first = argNodes[0];
+      // A model belongs to a metric or an expression of the request, so the input must be an id.
+      if (first.k !== 'ref') throw err('ANOMALY_DETECTION_BAND expects the id of a metric or an expression as its first argument', first.pos);
       const a = args();
-      if (a[0].t !== 'ts') throw err(`ANOMALY_DETECTION_BAND expects a time series, not ${describe(a[0])}`, pos);
-      const k = a[1] ? asScalar(a[1], name, pos) : 2;
-      return { t: 'arr', s: band(a[0].s, k) };
+      if (a[0].t !== 'ts') throw err(`ANOMALY_DETECTION_BAND expects a time series, not ${describe(a[0])}`, first.pos);
+      const k = a[1] ? asScalar(a[1], name, argNodes[1].pos) : 2;
+      if (!(k >= 0)) throw err('ANOMALY_DETECTION_BAND expects a non-negative number of standard deviations as its second argument', argNodes[1].pos);
+      if (!env.band) throw err('ANOMALY_DETECTION_BAND is not available here', pos);
+      return { t: 'arr', s: env.band(first.id, a[0].s, k) };
     }
     case 'SEARCH': {
       arity(2, 3);

@@ -6,6 +6,9 @@
  * sum of their message sizes; recordsMatched = events that passed the query's filters up to its
  * first aggregating command (stats/pattern), or, without one, the rows entering the final
  * sort/limit/dedup.
+ *
+ * Event queries ordered by @timestamp are read in time slices, newest first, publishing partial results
+ * and stopping once the limit is filled (runSliced); their answer equals the one-piece run.
  */
 import type { Engine } from '../../store/engine.js';
 import { EVENTS_TABLE } from '../../store/schema.js';
@@ -19,6 +22,7 @@ import { clusterTexts, detectAnomalies, diffPatterns, type PatternInput } from '
 import { MalformedQueryError } from './contract.js';
 import { dictionaryTokens, markIndexed, partsOf, type TokenFilter } from './text-search.js';
 import { eventSource } from './compiler.js';
+import { sliceDirection, timeSlices, type SliceDirection, type TimeSlice } from './time-slices.js';
 
 /** Engine time limit per query (AWS: 60 minutes, fact sheet §1.8). */
 export const QUERY_TIMEOUT_SECONDS = 3600;
@@ -218,13 +222,25 @@ async function withTypedNonNull(engine: Engine, q: Query, creq: CompileRequest, 
   return { creq: next, cq: compilePipeline(q, next) };
 }
 
-export async function runInsightsQuery(engine: Engine, req: InsightsRequest): Promise<InsightsResult> {
+export interface RunOptions {
+  /** false: run event queries in one piece (the reference the sliced run must equal; tests and benches). */
+  slices?: boolean;
+}
+
+export async function runInsightsQuery(engine: Engine, req: InsightsRequest, opts: RunOptions = {}): Promise<InsightsResult> {
   const { q, target, creq: prepared } = prepare(req);
   const signal = req.signal;
   let creq: CompileRequest = { ...prepared, tables: prepared.tables ?? await tablesFor(engine, target.groups, signal) };
   const split = splitAtPattern(q);
   let cq = split ? null : compilePipeline(q, creq);
   if (cq) ({ creq, cq } = await withTypedNonNull(engine, q, creq, cq, signal));
+  const plan = cq && opts.slices !== false ? slicePlan(q, cq, creq) : null;
+  if (cq && plan) {
+    const markers = await resolveTokenFilters(engine, cq.tokenFilters, creq, cq.params, signal);
+    cq.sql = applyMarkers(cq.sql, markers)!;
+    cq.countSql = applyMarkers(cq.countSql, markers);
+    return runSliced(engine, cq, creq, plan, req, target.groups.length);
+  }
   // The scan statistics come from a light query (count and message sizes, primary key only) run alongside,
   // unless the main query yields them.
   let scanP: Promise<{ n: number; bytes: number }> | null = cq?.scanColumns ? null : scanStatistics(engine, creq, signal);
@@ -365,4 +381,113 @@ async function runPatternPipeline(engine: Engine, q: Query, creq: CompileRequest
 
 function round(x: number): number {
   return Math.round(x * 1e6) / 1e6;
+}
+
+// ---- event queries read slice by slice (time-slices.ts; docs/insights.md "Partial results and early stop") ----
+
+/**
+ * Test hook, awaited before each slice that reads events: lets a test hold a query between two slices (and
+ * read its partial results) without timing. Unset in production.
+ */
+export const sliceHooks: { beforeSlice?: (info: { queryString: string; index: number; slice: TimeSlice }) => Promise<void> | void } = {};
+
+interface SlicePlan { dir: SliceDirection; slices: TimeSlice[]; startParam: string; endParam: string }
+
+/** The scan stage's time condition as the compiler writes it (Params.i64 names). */
+const TIME_RANGE_RE = /timestamp >= \{(p\d+):Int64\} AND timestamp <= \{(p\d+):Int64\}/g;
+
+/**
+ * How to read a compiled event query slice by slice, or null to run it in one piece. The query is compiled
+ * once for the whole range (queryStartTime() and the like keep their meaning); each slice rebinds the two
+ * parameters of the scan stage's time condition.
+ */
+function slicePlan(q: Query, cq: CompiledQuery, creq: CompileRequest): SlicePlan | null {
+  const dir = sliceDirection(q);
+  if (!dir || !cq.eventRows || cq.dedup || cq.matchedColumn || cq.scanColumns) return null;
+  // One stage only: its limit then applies to the filtered events themselves.
+  if (cq.sql.includes('FROM (')) return null;
+  const found = [...cq.sql.matchAll(TIME_RANGE_RE)];
+  if (found.length !== 1) return null;
+  const [, startParam, endParam] = found[0];
+  if (cq.params[startParam] !== Math.trunc(creq.startMs) || cq.params[endParam] !== Math.trunc(creq.endMs)) return null;
+  if (cq.countSql && [...cq.countSql.matchAll(TIME_RANGE_RE)].length !== 1) return null;
+  const slices = timeSlices(Math.trunc(creq.startMs), Math.trunc(creq.endMs), dir);
+  if (slices.length < 2) return null;
+  return { dir, slices, startParam, endParam };
+}
+
+/** Events and message bytes per slice, in one light query (primary key and message sizes only). */
+async function sliceStatistics(engine: Engine, creq: CompileRequest, plan: SlicePlan, signal?: AbortSignal): Promise<{ n: number; bytes: number }[]> {
+  const params: Record<string, unknown> = { g: creq.groupIds, s: creq.startMs, e: creq.endMs };
+  // An event's slice is the first one, in reading order, whose near boundary it passes.
+  const op = plan.dir === 'desc' ? '>=' : '<=';
+  const arms = plan.slices.slice(0, -1).map((sl, i) => {
+    params[`b${i}`] = plan.dir === 'desc' ? sl.startMs : sl.endMs;
+    return `timestamp ${op} {b${i}:Int64}, ${i}`;
+  });
+  const rows = await runSql<{ i: string | number; n: string; b: string }>(engine,
+    `SELECT multiIf(${arms.join(', ')}, ${arms.length}) AS i, count() AS n, sum(message.size) AS b FROM ${eventSource(creq.tables)} WHERE group_id IN {g:Array(UInt64)} AND timestamp >= {s:Int64} AND timestamp <= {e:Int64} GROUP BY i`,
+    params, signal);
+  const out = plan.slices.map(() => ({ n: 0, bytes: 0 }));
+  for (const r of rows) {
+    const k = Number(r.i);
+    if (out[k]) out[k] = { n: Number(r.n), bytes: Number(r.b) };
+  }
+  return out;
+}
+
+/**
+ * Runs the query slice by slice, publishing the rows found so far after each, and stops once the limit is
+ * filled. The answer equals the one-piece run: the same rows in the same order, and statistics over the
+ * whole range (recordsScanned/bytesScanned from the slice statistics; recordsMatched from the rows when the
+ * limit was not filled, else counted over the part not read to the end).
+ */
+async function runSliced(engine: Engine, cq: CompiledQuery, creq: CompileRequest, plan: SlicePlan, req: InsightsRequest, groupsScanned: number): Promise<InsightsResult> {
+  const signal = req.signal;
+  const statsP = sliceStatistics(engine, creq, plan, signal);
+  statsP.catch(() => {});
+  const fields = cq.columns.map((c) => c.name);
+  const statistics = (matched: number, scan: { n: number; bytes: number }) => ({
+    recordsMatched: matched, recordsScanned: scan.n, bytesScanned: scan.bytes, estimatedRecordsSkipped: 0, estimatedBytesSkipped: 0, logGroupsScanned: groupsScanned,
+  });
+  const rows: Record<string, unknown>[] = [];
+  const scanned = { n: 0, bytes: 0 };
+  let filledAt = -1;
+  let before = 0;
+  const runSlice = async (i: number) => {
+    const slice = plan.slices[i];
+    await sliceHooks.beforeSlice?.({ queryString: req.queryString, index: i, slice });
+    return runSql(engine, cq.sql, { ...cq.params, [plan.startParam]: slice.startMs, [plan.endParam]: slice.endMs }, signal);
+  };
+  // The newest (oldest) slice is read alongside the slice statistics: the first rows come without waiting for them.
+  const firstP = runSlice(0);
+  firstP.catch(() => {});
+  const perSlice = await statsP;
+  for (let i = 0; i < plan.slices.length; i++) {
+    const st = perSlice[i];
+    // A slice without events cannot add rows.
+    if (st.n === 0 && i > 0) continue;
+    if (signal?.aborted) throw abortError(signal);
+    const raw = i === 0 ? await firstP : await runSlice(i);
+    before = rows.length;
+    const need = cq.limit - before;
+    rows.push(...raw.slice(0, need));
+    scanned.n += st.n;
+    scanned.bytes += st.bytes;
+    if (raw.length >= need) filledAt = i;
+    req.onProgress?.({ fields, rows: formatRows(rows, cq), statistics: statistics(rows.length, scanned) });
+    if (filledAt >= 0) break;
+  }
+  const total = perSlice.reduce((a, s) => ({ n: a.n + s.n, bytes: a.bytes + s.bytes }), { n: 0, bytes: 0 });
+  let matched = rows.length;
+  if (filledAt >= 0) {
+    if (cq.matchedIsScanned) matched = total.n;
+    else if (cq.countSql) {
+      // Earlier slices returned all their matching events; the rest of the range is counted.
+      const s = plan.dir === 'desc' ? creq.startMs : plan.slices[filledAt].startMs;
+      const e = plan.dir === 'desc' ? plan.slices[filledAt].endMs : creq.endMs;
+      matched = before + await countOf(engine, cq.countSql, { ...cq.params, [plan.startParam]: s, [plan.endParam]: e }, signal);
+    }
+  }
+  return { fields, rows: formatRows(rows, cq), statistics: statistics(matched, total) };
 }

@@ -20,6 +20,17 @@ import { fieldNumber, globCanMatchBool, globCanMatchNumber, isNumberText, scanFi
 
 export type Matcher = (message: string) => boolean;
 
+/**
+ * A JSON pattern's predicate over a message already parsed with `parseJsonMessage` (undefined when
+ * it is not a JSON object): the same generated code minus the pre-check and the parse, for callers
+ * that test one message against many patterns (metric filters) and parse it once.
+ */
+export type ParsedMatcher = (message: string, parsed: Record<string, unknown> | undefined) => boolean;
+
+export function compileJsParsed(p: JsonPattern): ParsedMatcher {
+  return new JsonGen(p).build(true) as unknown as ParsedMatcher;
+}
+
 export function compileJs(p: FilterPattern): Matcher {
   switch (p.kind) {
     case 'all': return () => true;
@@ -44,9 +55,9 @@ class Code {
 
   fresh(prefix: string): string { return `${prefix}${this.n++}`; }
 
-  build(body: string): Matcher {
+  build(body: string, params = 'm'): Matcher {
     const names = this.consts.map((_, i) => `k${i}`);
-    const src = `"use strict";\n${this.prelude.join('\n')}\nreturn function match(m) {\n${body}\n};`;
+    const src = `"use strict";\n${this.prelude.join('\n')}\nreturn function match(${params}) {\n${body}\n};`;
     return new Function(...names, src)(...this.consts) as Matcher;
   }
 }
@@ -164,22 +175,23 @@ class JsonGen {
 
   constructor(private readonly p: JsonPattern) {}
 
-  build(): Matcher {
+  /** `parsed`: the message comes with its parse as `o` (see compileJsParsed); the pre-check only saves a parse, so it goes. */
+  build(parsed = false): Matcher {
     const c = this.code;
     const looks = c.constant(looksLikeObject);
     const parse = c.constant(parseJsonMessage);
     const expr = this.expr(this.p.expr);
     const need = needOf(this.p.expr);
-    const pre = need === true ? '' : emitNeed(need, c);
+    const pre = need === true || parsed ? '' : emitNeed(need, c);
     const body = [
-      `if (!${looks}(m)) return false;`,
+      ...(parsed ? [] : [`if (!${looks}(m)) return false;`]),
       ...(pre ? [`if (!(${pre}) && m.indexOf('\\\\u') < 0) return false;`] : []),
-      `const o = ${parse}(m);`,
+      ...(parsed ? [] : [`const o = ${parse}(m);`]),
       'if (o === undefined) return false;',
       ...this.lines,
       `return ${expr};`,
     ];
-    return c.build(body.join('\n'));
+    return c.build(body.join('\n'), parsed ? 'm, o' : 'm');
   }
 
   /** The local holding the value at a wildcard-free path from the root object `o`. */
