@@ -304,7 +304,8 @@ export class LogStore {
     let minTs = Infinity, maxTs = -Infinity, bytes = 0;
     for (let i = 0; i < events.length; i++) {
       const e = events[i];
-      const extra = typed && e.columns ? columnsJson(e.columns) : '';
+      const cols = typed ? e.columns ?? this.tables.get(table)?.columnsOf?.(e.message) : undefined;
+      const extra = cols ? columnsJson(cols) : '';
       parts[i] = `${prefix}${i},"timestamp":${e.timestamp},"message":${JSON.stringify(e.message)}${extra}}\n`;
       if (e.timestamp < minTs) minTs = e.timestamp;
       if (e.timestamp > maxTs) maxTs = e.timestamp;

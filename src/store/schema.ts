@@ -9,7 +9,15 @@ export const EVENTS_TABLE = 'log_events';
 
 export interface ExtraColumn { name: string; type: string }
 
-export interface TableSpec { name: string; columns: ExtraColumn[] }
+export interface TableSpec {
+  name: string;
+  columns: ExtraColumn[];
+  /**
+   * The typed column values of one event's message, for events appended without them (PutLogEvents or native
+   * ingest into a group of this table), so every row of a typed table carries its columns.
+   */
+  columnsOf?: (message: string) => Record<string, string | number | boolean | null> | undefined;
+}
 
 export const COMMON_COLUMNS = ['group_id', 'stream_id', 'log_group', 'log_stream', 'timestamp', 'ingestion_time', 'seq', 'idx', 'message'];
 

@@ -45,6 +45,9 @@ before(async () => {
     return { timestamp: T0 + i * 1000, message: e.message, columns: e.columns };
   });
   await store.append(g, s, events, 'typed-fields-1');
+  // As PutLogEvents stores them: messages without columns; the store derives the columns from each message.
+  const raw = store.meta.createStream(g, 'put-log-events', T0);
+  await store.append(g, raw, [...logs.slice(0, 40), ...ODD].map((log, i) => ({ timestamp: T0 + 3_600_000 + i * 1000, message: JSON.stringify(log) })), 'typed-fields-2');
   group = { id: g.id, name: g.name, logGroupClass: 'STANDARD', table: TABLE };
 });
 after(async () => { await store.close(); rmSync(dir, { recursive: true, force: true }); });
@@ -66,6 +69,13 @@ const QUERIES = [
   'filter errorCode = "123" or errorCode = "true" or eventName = "NoVersion" | fields eventName, errorCode',
   'filter eventName not in ["GetObject", "PutObject"] and errorCode != "AccessDenied" | stats count(*) by eventName | sort eventName',
 ];
+
+test('events appended without typed columns get them from their message', async () => {
+  const r = await engine.query({ query: `SELECT countIf(event_name IS NOT NULL) AS named, count() AS n FROM ${TABLE} WHERE log_stream = 'put-log-events'`, format: 'JSONEachRow' });
+  const [{ named, n }] = await r.json<{ named: string; n: string }>();
+  assert.equal(Number(n), 44);
+  assert.ok(Number(named) >= 40, `${named} of ${n} rows have event_name`);
+});
 
 test('the typed table has exactText fields for CloudTrail', () => {
   const f = exactTextFields(TABLE)!;

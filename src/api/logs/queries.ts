@@ -12,6 +12,17 @@ import { QueryLimitError } from '../../query/query-manager.js';
 import { decodePointer } from '../../query/insights/pointer.js';
 import { flattenJson } from '../../query/json-fields.js';
 import { rows } from '../../store/engine.js';
+import type { GroupMeta } from '../../store/metadata.js';
+import { exactTextFields } from '../../sources/registry.js';
+
+/**
+ * A group as the Insights compiler sees it. Every row of a format's table carries its typed columns (the
+ * store derives them for events appended without), so its exactText columns may stand in for fields.
+ */
+function queryGroup(ctx: CallContext, g: GroupMeta): QueryLogGroup {
+  const table = ctx.store.tableOf(g);
+  return { id: g.id, name: g.name, logGroupClass: g.logGroupClass, table, typedFields: exactTextFields(table) };
+}
 
 const MAX_QUERY_CHARS = 10_000;
 
@@ -51,14 +62,14 @@ export const StartQuery: Handler = async (input, ctx) => {
   const groups: QueryLogGroup[] = requested.map((n) => {
     const g = ctx.store.meta.groups.get(n);
     if (!g) throw notFoundGroup();
-    return { id: g.id, name: g.name, logGroupClass: g.logGroupClass, table: ctx.store.tableOf(g) };
+    return queryGroup(ctx, g);
   });
   await validateQueryText(queryString!);
   try {
     const rec = ctx.queries.start({
       queryString: queryString!,
       groups,
-      allGroups: () => [...ctx.store.meta.groups.values()].map((g) => ({ id: g.id, name: g.name, logGroupClass: g.logGroupClass, table: ctx.store.tableOf(g) })),
+      allGroups: () => [...ctx.store.meta.groups.values()].map((g) => queryGroup(ctx, g)),
       startMs: startTime! * 1000,
       endMs: endTime! * 1000 + 999,
       limit,

@@ -37,9 +37,24 @@ const BATCH_BYTES = 8 * 1024 * 1024;
 const MAX_STORED_PROBLEMS = 1000;
 const HEAD_BYTES = 1024;
 
-/** Every format's table, for the LogStore constructor. */
+/**
+ * Every format's table, for the LogStore constructor. An event appended to a format's group without typed
+ * columns (PutLogEvents, native ingest) gets them from its message parsed as one record of that format, so
+ * Logs Insights can rely on the columns of every row (src/sources/registry.ts exactTextFields).
+ */
 export function formatTableSpecs(): TableSpec[] {
-  return SOURCE_FORMATS.map((f) => ({ name: f.table, columns: f.columns.map((c) => ({ name: c.name, type: c.type })) }));
+  return SOURCE_FORMATS.map((f) => ({
+    name: f.table,
+    columns: f.columns.map((c) => ({ name: c.name, type: c.type })),
+    columnsOf: (message: string) => {
+      try {
+        const out = f.parse(message, undefined, { keepRecord: false });
+        return out.events.length === 1 ? out.events[0].columns : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+  }));
 }
 
 export class ImportError extends Error {
