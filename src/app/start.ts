@@ -22,7 +22,7 @@ import { ImportService, formatTableSpecs } from '../sources/import/importer.js';
 import { loadImportConfig } from '../sources/import/config.js';
 import { DERIVED_METRICS_LINGER_MS, MetricStore } from '../metrics/store.js';
 import { emfProcessor } from '../metrics/emf.js';
-import { registerProcessor } from '../ingest/processors.js';
+import { onRejected, registerProcessor } from '../ingest/processors.js';
 import { MetricFilterStore } from '../metrics/metric-filters.js';
 import type { AppDeps } from './deps.js';
 import { NotificationService } from '../notify/service.js';
@@ -123,7 +123,12 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const importer = new ImportService(store, { dataDir, accountId, region, log, config: loadImportConfig(dataDir, o.importConfig) });
   const server = createApiServer({ store, queries, savedQueries, metrics, metricFilters, notifications, alarms, anomalyDetectors, dashboards, accountId, log, keys, consoleDir: consoleDir(), defaultRegion: region, importer });
   // Pipeline self-metrics, and the health alarms and dashboard created through the CloudWatch operations when absent.
-  const selfMetrics = await SelfMetrics.start({ store, metrics, queries, notifications, log, intervalMs: o.selfMetricsIntervalMs, api: { store, queries, savedQueries, metrics, metricFilters, notifications, alarms, anomalyDetectors, dashboards, accountId, log, region, principal: 'trailwatch' } });
+  const selfMetrics = await SelfMetrics.start({
+    store, metrics, queries, notifications, log, intervalMs: o.selfMetricsIntervalMs,
+    probes: { storeQueueBytes: () => store.queueBytes }, hooked: ['RejectedEvents'],
+    api: { store, queries, savedQueries, metrics, metricFilters, notifications, alarms, anomalyDetectors, dashboards, accountId, log, region, principal: 'trailwatch' },
+  });
+  onRejected(store, (n) => selfMetrics.recordRejected(n));
   const host = o.host ?? '127.0.0.1';
   await new Promise<void>((res, rej) => { server.once('error', rej); server.listen(o.port ?? 4566, host, () => res()); });
   const port = (server.address() as AddressInfo).port;

@@ -14,7 +14,7 @@ import type { InputEvent, LogStore } from '../store/log-store.js';
 import { AwsError, notFoundGroup } from '../api/errors.js';
 import { EVENT_OVERHEAD_BYTES, MAX_EVENT_BYTES, TOO_NEW_MS, TOO_OLD_MS } from './log-batch.js';
 import { forgetText, jsonTime, prepareText } from './json-time.js';
-import { runProcessors } from './processors.js';
+import { reportRejected, runProcessors } from './processors.js';
 
 export interface NativeIngestResult {
   logGroupName: string;
@@ -72,6 +72,7 @@ export async function ingestLines(store: LogStore, o: { group: string; stream: s
     else accepted.push({ timestamp, message, size });
   }
   forgetText();
+  reportRejected(store, result.received - accepted.length);
   if (!accepted.length) return result;
   result.ingested = accepted.length;
   // A retry of the same body is stored once: the hash covers the body, and the arrival time its

@@ -49,3 +49,21 @@ export async function runProcessors(store: LogStore, batch: IngestedBatch): Prom
     }
   }
 }
+
+const rejectedListeners = new WeakMap<LogStore, Array<(count: number) => void>>();
+
+/** Listens to events refused one by one by an ingest path of `store` (too old, too new, expired, too large). */
+export function onRejected(store: LogStore, fn: (count: number) => void): () => void {
+  const list = rejectedListeners.get(store) ?? [];
+  list.push(fn);
+  rejectedListeners.set(store, list);
+  return () => { const l = rejectedListeners.get(store); if (l) l.splice(l.indexOf(fn), 1); };
+}
+
+/** Called by the ingest paths with the number of events they refused in a request. Never throws. */
+export function reportRejected(store: LogStore, count: number): void {
+  if (count <= 0) return;
+  for (const fn of rejectedListeners.get(store) ?? []) {
+    try { fn(count); } catch { /* a listener must not fail the request */ }
+  }
+}

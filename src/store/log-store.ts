@@ -89,6 +89,8 @@ export class LogStore {
   /** Dispatched engine inserts in WAL order; `applied` advances over the prefix that finished ('lost': engine died). */
   private insertSlots: { last: number; state: 'running' | 'ok' | 'lost' }[] = [];
   private queuedBytes = 0;
+  /** Bytes accepted but not yet inserted into the engine (self-metric StoreQueueBytes). */
+  get queueBytes(): number { return this.queuedBytes; }
   private dedup = new Map<string, DedupEntry>();
   private inflight = new Map<string, Promise<AppendResult>>();
   private timer: NodeJS.Timeout | null = null;

@@ -66,6 +66,11 @@ test('ingested events and bytes, ingest latency and query durations are publishe
   await logs.send(new CreateLogStreamCommand({ logGroupName: G, logStreamName: 's' }));
   const messages = ['first event', 'second: héllo', JSON.stringify({ level: 'info', n: 3 })];
   const bytes = messages.reduce((a, m) => a + Buffer.byteLength(m), 0);
+  const beforeRejected = (await stat('RejectedEvents', 'Sum')) ?? 0;
+  // Two events older than 14 days are refused one by one (PutLogEvents' tooOldLogEventEndIndex).
+  const old = Date.now() - 15 * 86_400_000;
+  const refused = await logs.send(new PutLogEventsCommand({ logGroupName: G, logStreamName: 's', logEvents: [{ timestamp: old, message: 'too old 1' }, { timestamp: old + 1, message: 'too old 2' }] }));
+  assert.equal(refused.rejectedLogEventsInfo?.tooOldLogEventEndIndex, 2);
   await logs.send(new PutLogEventsCommand({ logGroupName: G, logStreamName: 's', logEvents: messages.map((message, i) => ({ timestamp: Date.now() - 1000 + i, message })) }));
   const { queryId } = await logs.send(new StartQueryCommand({ logGroupName: G, startTime: Math.floor(start / 1000), endTime: Math.ceil(Date.now() / 1000) + 60, queryString: 'fields @message | limit 5' }));
   await eventually('the query completes', async () => (await logs.send(new GetQueryResultsCommand({ queryId }))).status === 'Complete');
@@ -80,8 +85,8 @@ test('ingested events and bytes, ingest latency and query durations are publishe
   const names = new Set((listed.Metrics ?? []).map((m) => m.MetricName));
   for (const n of ['IngestedEvents', 'IngestedBytes', 'IngestLatency', 'QueryDuration', 'NotificationDeliveryFailures', 'NotificationsDeadLettered', 'NotificationOutboxDepth']) assert.ok(names.has(n), `${n} not in ListMetrics: ${[...names].join(', ')}`);
   assert.ok((listed.Metrics ?? []).every((m) => (m.Dimensions ?? []).length === 0));
-  // Nothing reports rejections or queue depth yet (hooks listed in docs/self-metrics.md): no made-up zeros.
-  assert.ok(!names.has('RejectedEvents') && !names.has('StoreQueueBytes'));
+  await eventually('RejectedEvents counts the 2 refused events', async () => ((await stat('RejectedEvents', 'Sum')) ?? 0) >= beforeRejected + 2);
+  await eventually('StoreQueueBytes is sampled', async () => ((await stat('StoreQueueBytes', 'SampleCount')) ?? 0) >= 1);
 });
 
 test('a failing notification endpoint shows up in NotificationDeliveryFailures', async () => {
@@ -124,7 +129,7 @@ test('the Trailwatch-health dashboard and the default alarms exist after start',
   const a = await cw.send(new DescribeAlarmsCommand({ AlarmNamePrefix: 'Trailwatch-' }));
   const names = (a.MetricAlarms ?? []).map((x) => x.AlarmName).sort();
   // Only metrics this server publishes get an alarm.
-  assert.deepEqual(names, ['Trailwatch-IngestLatencyHigh', 'Trailwatch-NotificationBacklog', 'Trailwatch-NotificationsDeadLettered', 'Trailwatch-SlowQueries']);
+  assert.deepEqual(names, ['Trailwatch-IngestLatencyHigh', 'Trailwatch-NotificationBacklog', 'Trailwatch-NotificationsDeadLettered', 'Trailwatch-RejectedEvents', 'Trailwatch-SlowQueries', 'Trailwatch-StoreQueueBacklog']);
   assert.ok((a.MetricAlarms ?? []).every((x) => x.Namespace === 'Trailwatch' && x.TreatMissingData === 'notBreaching'));
 });
 

@@ -4,7 +4,7 @@ import { AwsError } from '../errors.js';
 import { LOG_GROUP_NAME, LOG_STREAM_NAME, Validator } from '../validate.js';
 import { resolveGroup, resolveStream } from './resolve.js';
 import { batchHash, checkBatch, type LogEventInput } from '../../ingest/log-batch.js';
-import { runProcessors } from '../../ingest/processors.js';
+import { reportRejected, runProcessors } from '../../ingest/processors.js';
 import type { Cursor, StoredEvent } from '../../store/log-store.js';
 import { compileSql, FilterPatternError, parse as parseFilterPattern, type SqlPredicate } from '../../query/patterns/filter-pattern.js';
 
@@ -38,6 +38,7 @@ export const PutLogEvents: Handler = async (input, ctx) => {
   const g = resolveGroup(input, ctx, v)!;
   const s = resolveStream(g, streamName!);
   const { accepted, rejected } = checkBatch(events, Date.now(), g.retentionInDays);
+  reportRejected(ctx.store, events.length - accepted.length);
   const out: Record<string, unknown> = {};
   let seq = 0;
   if (accepted.length) {
