@@ -248,7 +248,8 @@ test('time range: presets, drag-to-zoom, refresh and auto-refresh', async () => 
   const q = new URLSearchParams(page.url().split('?')[1]);
   const span = Date.parse(q.get('to')!) - Date.parse(q.get('from')!);
   assert.ok(span > 10 * MIN && span < 20 * MIN, `a quarter of the hour, got ${span / MIN} min`);
-  assert.equal(await page.getByTestId('dash-range-custom').getAttribute('aria-pressed'), 'true');
+  // The URL changes before the range buttons re-render: wait for the state rather than read it once.
+  await page.waitForFunction(() => document.querySelector('[data-testid="dash-range-custom"]')?.getAttribute('aria-pressed') === 'true');
   await page.waitForFunction(() => {
     const c = document.querySelector('[data-widget-type="metric"] [data-testid="widget-chart"]');
     return c !== null && Number(c.getAttribute('data-points')) > 0 && Number(c.getAttribute('data-points')) <= 2 * 20;
