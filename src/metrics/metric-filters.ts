@@ -14,6 +14,7 @@ import { compileJs, extract, parse, parseSelector, type FilterPattern, type Sele
 import { compileJsParsed, type ParsedMatcher } from '../query/patterns/compile-js.js';
 import { parseJsonMessage } from '../query/patterns/json-validity.js';
 import { textOf } from '../query/patterns/semantics.js';
+import { resolve } from '../query/patterns/extract.js';
 import type { Datum, Dimension } from './model.js';
 
 export interface MetricTransformation {
@@ -219,21 +220,6 @@ function looksLikeObject(m: string): boolean {
     if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return false;
   }
   return false;
-}
-
-/** A value at selector steps (as `extract` resolves them: own keys, array indexes; wildcards give nothing). */
-function resolve(o: unknown, steps: SelectorStep[]): unknown {
-  let v = o;
-  for (const s of steps) {
-    if (s.kind === 'key') {
-      if (v === null || typeof v !== 'object' || Array.isArray(v) || !Object.hasOwn(v, s.name)) return undefined;
-      v = (v as Record<string, unknown>)[s.name];
-    } else if (s.kind === 'index') {
-      if (!Array.isArray(v)) return undefined;
-      v = v[s.index];
-    } else return undefined;
-  }
-  return v;
 }
 
 /**

@@ -17,7 +17,8 @@ function selectors(e: JsonExpr, out: Selector[]): Selector[] {
   return out;
 }
 
-function resolve(o: unknown, steps: SelectorStep[]): unknown {
+/** A value at selector steps: own keys, array indexes; wildcard steps resolve to nothing. */
+export function resolve(o: unknown, steps: SelectorStep[]): unknown {
   let v = o;
   for (const s of steps) {
     if (s.kind === 'key') {
