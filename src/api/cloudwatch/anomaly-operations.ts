@@ -19,14 +19,10 @@ import { validTimezone } from '../../metrics/anomaly/local-time.js';
 import { combination, invalid, invalidNextToken, invalidValue, missing } from './errors.js';
 import { dimensions, integer, list as listParam, namespace, struct as structParam, text, timestamp, type Input } from './params.js';
 import { MAX_QUERIES, readQuery } from './metric-data-query.js';
+import { Dimensions, MetricDataQuery } from './shapes.js';
 
 // ------------------------------------------------------------------ shapes (2010-08-01 model)
 
-const Dimension = struct({ Name: str, Value: str });
-const Dimensions = list(Dimension);
-const Metric = struct({ Namespace: str, MetricName: str, Dimensions });
-const MetricStat = struct({ Metric, Period: int, Stat: str, Unit: str });
-const MetricDataQuery = struct({ Id: str, MetricStat, Expression: str, Label: str, ReturnData: bool, Period: int, AccountId: str });
 const Range = struct({ StartTime: ts, EndTime: ts });
 const Configuration = struct({ ExcludedTimeRanges: list(Range), MetricTimezone: str, AdaptationSpeed: str, OutlierFilteringStrength: str });
 const MetricCharacteristics = struct({ PeriodicSpikes: bool });

@@ -1,9 +1,10 @@
 /** Smithy shapes of the CloudWatch metric operations (from the 2010-08-01 model), as the protocols need them. */
 import { bool, dbl, int, list, map, str, struct, ts } from '../protocols/types.js';
 
-const Dimension = struct({ Name: str, Value: str });
-const Dimensions = list(Dimension);
-const Metric = struct({ Namespace: str, MetricName: str, Dimensions });
+// Shared by the metric, alarm and anomaly-detector operations.
+export const Dimension = struct({ Name: str, Value: str });
+export const Dimensions = list(Dimension);
+export const Metric = struct({ Namespace: str, MetricName: str, Dimensions });
 const StatisticSet = struct({ SampleCount: dbl, Sum: dbl, Minimum: dbl, Maximum: dbl });
 const MetricDatum = struct({
   MetricName: str, Dimensions, Timestamp: ts, Value: dbl, StatisticValues: StatisticSet,
@@ -11,7 +12,8 @@ const MetricDatum = struct({
 });
 const MetricData = list(MetricDatum);
 const Entity = struct({ KeyAttributes: map(str), Attributes: map(str) });
-const MetricStat = struct({ Metric, Period: int, Stat: str, Unit: str });
+export const MetricStat = struct({ Metric, Period: int, Stat: str, Unit: str });
+export const MetricDataQuery = struct({ Id: str, MetricStat, Expression: str, Label: str, ReturnData: bool, Period: int, AccountId: str });
 const MessageData = struct({ Code: str, Value: str });
 
 export const PutMetricDataInput = struct({
@@ -40,7 +42,7 @@ export const ListMetricsInput = struct({
 export const ListMetricsOutput = struct({ Metrics: list(Metric), NextToken: str, OwningAccounts: list(str) });
 
 export const GetMetricDataInput = struct({
-  MetricDataQueries: list(struct({ Id: str, MetricStat, Expression: str, Label: str, ReturnData: bool, Period: int, AccountId: str })),
+  MetricDataQueries: list(MetricDataQuery),
   StartTime: ts, EndTime: ts, NextToken: str, ScanBy: str, MaxDatapoints: int,
   LabelOptions: struct({ Timezone: str }),
 });

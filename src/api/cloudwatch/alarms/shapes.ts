@@ -1,11 +1,7 @@
 /** Smithy shapes of the CloudWatch alarm operations (2010-08-01 model), as the protocols need them. */
 import { bool, dbl, int, list, str, struct, ts } from '../../protocols/types.js';
+import { Dimensions, MetricDataQuery } from '../shapes.js';
 
-const Dimension = struct({ Name: str, Value: str });
-const Dimensions = list(Dimension);
-const Metric = struct({ Namespace: str, MetricName: str, Dimensions });
-const MetricStat = struct({ Metric, Period: int, Stat: str, Unit: str });
-const MetricDataQuery = struct({ Id: str, MetricStat, Expression: str, Label: str, ReturnData: bool, Period: int, AccountId: str });
 const Tag = struct({ Key: str, Value: str });
 const Names = list(str);
 
