@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { spawnServer, startTestServer, tempDir, type TestServer } from '../helpers/server.js';
-import { runAwsCli, type CliRun } from '../helpers/aws-cli.js';
+import { cliJson, expectCliError, runAwsCli, type CliRun } from '../helpers/aws-cli.js';
 
 const CLI = '/usr/bin/aws';
 const MIN = 60_000;
@@ -23,21 +23,8 @@ after(async () => { await srv?.cleanup(); });
 
 const aws = (args: string[], url = srv.url): Promise<CliRun> => runAwsCli(CLI, url, args);
 
-async function ok<T = Record<string, unknown>>(args: string[], url?: string): Promise<T> {
-  const r = await aws(args, url);
-  assert.equal(r.code, 0, `aws ${args.join(' ')} failed (${r.code}): ${r.stderr.slice(-2000)}`);
-  return (r.stdout.trim() ? JSON.parse(r.stdout) : {}) as T;
-}
-
-async function fails(args: string[], code: string, op: string, message: RegExp): Promise<void> {
-  const r = await aws(args);
-  assert.ok(r.code === 254 || r.code === 255, `exit code ${r.code}: ${r.stderr}`);
-  const m = /An error occurred \((\w+)\) when calling the (\w+) operation: (.*)/.exec(r.stderr);
-  assert.ok(m, `unexpected stderr: ${r.stderr}`);
-  assert.equal(m[1], code);
-  assert.equal(m[2], op);
-  assert.match(m[3].trim(), message);
-}
+const ok = async <T = Record<string, unknown>>(args: string[], url?: string): Promise<T> => cliJson<T>(await aws(args, url), args);
+const fails = async (args: string[], code: string, op: string, message: RegExp): Promise<void> => expectCliError(await aws(args), code, op, message);
 
 interface MetricAlarmOut { AlarmName: string; StateValue: string; StateReason: string; StateReasonData?: string; Threshold: number; EvaluationPeriods: number; DatapointsToAlarm?: number; Dimensions: unknown[]; TreatMissingData?: string; AlarmArn: string }
 interface CompositeOut { AlarmName: string; StateValue: string; AlarmRule: string }

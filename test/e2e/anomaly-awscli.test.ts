@@ -8,18 +8,14 @@
  * The server runs in this process, so the CLI is always run with async execFile.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { awsEnv, startTestServer, tempDir, type TestServer } from '../helpers/server.js';
-import { runAwsCli } from '../helpers/aws-cli.js';
+import { startTestServer, tempDir, type TestServer } from '../helpers/server.js';
+import { AWS_CLI2, cliJson, expectCliError, findAwsCli1, runAwsCli } from '../helpers/aws-cli.js';
 import { score, syntheticSeries } from '../../src/metrics/anomaly/synthetic.js';
 
-const exec = promisify(execFile);
-const CLI2 = '/usr/bin/aws';
-const CLI1 = '/root/.pyenv/shims/aws';
+const CLI2 = AWS_CLI2;
 const P = 300;
 
 let srv: TestServer;
@@ -29,30 +25,12 @@ let cli1: string | undefined;
 before(async () => {
   srv = await startTestServer();
   work = tempDir('tw-adcli-');
-  if (existsSync(CLI1)) {
-    try {
-      const r = await exec(CLI1, ['--version'], { env: awsEnv(), timeout: 60_000 });
-      if (/^aws-cli\/1\./.test((r.stdout + r.stderr).trim())) cli1 = CLI1;
-    } catch { /* not runnable */ }
-  }
+  cli1 = await findAwsCli1();
 });
 after(async () => { await srv?.cleanup(); });
 
-async function ok<T = Record<string, unknown>>(bin: string, args: string[]): Promise<T> {
-  const r = await runAwsCli(bin, srv.url, args);
-  assert.equal(r.code, 0, `aws ${args.join(' ')} failed (${r.code}): ${r.stderr.slice(-2000)}`);
-  return (r.stdout.trim() ? JSON.parse(r.stdout) : {}) as T;
-}
-
-async function fails(bin: string, args: string[], code: string, op: string, message: RegExp): Promise<void> {
-  const r = await runAwsCli(bin, srv.url, args);
-  assert.ok(r.code === 254 || r.code === 255, `exit code ${r.code}: ${r.stderr}`);
-  const m = /An error occurred \((\w+)\) when calling the (\w+) operation: (.*)/.exec(r.stderr);
-  assert.ok(m, `unexpected stderr: ${r.stderr}`);
-  assert.equal(m[1], code);
-  assert.equal(m[2], op);
-  assert.match(m[3].trim(), message);
-}
+const ok = async <T = Record<string, unknown>>(bin: string, args: string[]): Promise<T> => cliJson<T>(await runAwsCli(bin, srv.url, args), args);
+const fails = async (bin: string, args: string[], code: string, op: string, message: RegExp): Promise<void> => expectCliError(await runAwsCli(bin, srv.url, args), code, op, message);
 
 const iso = (t: number) => new Date(t).toISOString();
 /** CLI 2 prints ISO timestamps; CLI 1 over JSON 1.0 prints the epoch seconds it received. */

@@ -5,15 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { awsEnv, startTestServer, tempDir, type TestServer } from '../helpers/server.js';
-import { runAwsCli, type CliRun } from '../helpers/aws-cli.js';
+import { AWS_CLI2, cliJson, expectCliError, findAwsCli1, runAwsCli, type CliRun } from '../helpers/aws-cli.js';
 
 const exec = promisify(execFile);
-const CLI2 = '/usr/bin/aws';
+const CLI2 = AWS_CLI2;
 const HOUR = 3_600_000;
 
 let srv: TestServer;
@@ -29,44 +29,18 @@ after(async () => { await srv?.cleanup(); });
 const aws = (bin: string, args: string[]): Promise<CliRun> => runAwsCli(bin, srv.url, args);
 
 /** Runs a call that must succeed and returns its parsed JSON output ({} when the CLI prints nothing). */
-async function ok<T = Record<string, unknown>>(bin: string, args: string[]): Promise<T> {
-  const r = await aws(bin, args);
-  assert.equal(r.code, 0, `aws ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
-  return (r.stdout.trim() ? JSON.parse(r.stdout) : {}) as T;
-}
+const ok = async <T = Record<string, unknown>>(bin: string, args: string[]): Promise<T> => cliJson<T>(await aws(bin, args), args);
 
 /** Runs a call that must fail with a service error and checks the code and message the CLI prints. */
 async function fails(bin: string, args: string[], code: string, op: string, message: RegExp): Promise<void> {
   const r = await aws(bin, args);
-  assert.notEqual(r.code, 0, `aws ${args.join(' ')} should fail`);
-  // CLI 2 exits 254 on a service error, CLI 1 exits 255.
-  assert.ok(r.code === 254 || r.code === 255, `exit code ${r.code}: ${r.stderr}`);
-  const m = /An error occurred \((\w+)\) when calling the (\w+) operation: (.*)/.exec(r.stderr);
-  assert.ok(m, `unexpected stderr: ${r.stderr}`);
-  assert.equal(m[1], code);
-  assert.equal(m[2], op);
-  assert.match(m[3].trim(), message);
+  expectCliError(r, code, op, message);
   assert.equal(r.stdout.trim(), '');
 }
 
 interface Group { logGroupName: string; creationTime: number; arn: string; retentionInDays?: number; storedBytes?: number; metricFilterCount?: number }
 interface Stream { logStreamName: string; firstEventTimestamp?: number; lastEventTimestamp?: number; arn: string }
 interface Ev { timestamp: number; message: string; ingestionTime: number; logStreamName?: string; eventId?: string }
-
-/** Finds CLI 1.x on PATH (pip/pyenv), if installed. */
-async function findCli1(): Promise<string | undefined> {
-  const candidates = new Set<string>();
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) if (dir && existsSync(join(dir, 'aws'))) candidates.add(join(dir, 'aws'));
-  candidates.add('/root/.pyenv/shims/aws');
-  for (const c of candidates) {
-    if (c === CLI2 || !existsSync(c)) continue;
-    try {
-      const r = await exec(c, ['--version'], { env: awsEnv(), timeout: 60_000 });
-      if (/^aws-cli\/1\./.test((r.stdout + r.stderr).trim())) return c;
-    } catch { /* not runnable */ }
-  }
-  return undefined;
-}
 
 describe('AWS CLI 2.x (/usr/bin/aws)', () => {
   const G = '/cli2/app';
@@ -233,7 +207,7 @@ describe('AWS CLI 2.x (/usr/bin/aws)', () => {
 describe('AWS CLI 1.x (pip, botocore)', () => {
   let cli1: string | undefined;
   const G = '/cli1/app';
-  before(async () => { cli1 = await findCli1(); });
+  before(async () => { cli1 = await findAwsCli1(); });
 
   it('runs the core calls', async (t) => {
     if (!cli1) { t.skip('AWS CLI 1.x not found on PATH (pip install awscli to run this subset)'); return; }

@@ -5,17 +5,13 @@
  * The server runs in this process, so the CLI is always run with async execFile.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { awsEnv, startTestServer, tempDir, type TestServer } from '../helpers/server.js';
-import { runAwsCli, type CliRun } from '../helpers/aws-cli.js';
+import { startTestServer, tempDir, type TestServer } from '../helpers/server.js';
+import { AWS_CLI2, cliJson, expectCliError, findAwsCli1, runAwsCli, type CliRun } from '../helpers/aws-cli.js';
 
-const exec = promisify(execFile);
-const CLI2 = '/usr/bin/aws';
-const CLI1 = '/root/.pyenv/shims/aws';
+const CLI2 = AWS_CLI2;
 const MIN = 60_000;
 
 let srv: TestServer;
@@ -25,33 +21,15 @@ let cli1: string | undefined;
 before(async () => {
   srv = await startTestServer();
   work = tempDir('tw-cwcli-');
-  if (existsSync(CLI1)) {
-    try {
-      const r = await exec(CLI1, ['--version'], { env: awsEnv(), timeout: 60_000 });
-      if (/^aws-cli\/1\./.test((r.stdout + r.stderr).trim())) cli1 = CLI1;
-    } catch { /* not runnable */ }
-  }
+  cli1 = await findAwsCli1();
 });
 after(async () => { await srv?.cleanup(); });
 
 /** Runs `aws --endpoint-url <srv> --output json <args>`; never throws on a non-zero exit. */
 const aws = (bin: string, args: string[]): Promise<CliRun> => runAwsCli(bin, srv.url, args);
 
-async function ok<T = Record<string, unknown>>(bin: string, args: string[]): Promise<T> {
-  const r = await aws(bin, args);
-  assert.equal(r.code, 0, `aws ${args.join(' ')} failed (${r.code}): ${r.stderr.slice(-2000)}`);
-  return (r.stdout.trim() ? JSON.parse(r.stdout) : {}) as T;
-}
-
-async function fails(bin: string, args: string[], code: string, op: string, message: RegExp): Promise<void> {
-  const r = await aws(bin, args);
-  assert.ok(r.code === 254 || r.code === 255, `exit code ${r.code}: ${r.stderr}`);
-  const m = /An error occurred \((\w+)\) when calling the (\w+) operation: (.*)/.exec(r.stderr);
-  assert.ok(m, `unexpected stderr: ${r.stderr}`);
-  assert.equal(m[1], code);
-  assert.equal(m[2], op);
-  assert.match(m[3].trim(), message);
-}
+const ok = async <T = Record<string, unknown>>(bin: string, args: string[]): Promise<T> => cliJson<T>(await aws(bin, args), args);
+const fails = async (bin: string, args: string[], code: string, op: string, message: RegExp): Promise<void> => expectCliError(await aws(bin, args), code, op, message);
 
 /** CLI 2 prints ISO timestamps; CLI 1 over JSON 1.0 prints the epoch seconds it received. */
 const ms = (t: string | number): number => (typeof t === 'number' ? t * 1000 : Date.parse(t));
