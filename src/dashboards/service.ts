@@ -9,7 +9,8 @@
  * on a case-insensitive file system. The name is inside the file.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
+import { replaceFileDurably, fsyncDir } from '../store/durable-file.js';
 import { join } from 'node:path';
 import type { AppDeps } from '../app/deps.js';
 
@@ -69,13 +70,7 @@ export class DashboardService {
 
   put(name: string, body: string): Dashboard {
     const d: Dashboard = { name, body, lastModified: Date.now() };
-    const file = join(this.dir, fileOf(name));
-    const tmp = file + '.tmp';
-    writeFileSync(tmp, JSON.stringify(d));
-    const fd = openSync(tmp, 'r');
-    try { fsyncSync(fd); } finally { closeSync(fd); }
-    renameSync(tmp, file);
-    this.syncDir();
+    replaceFileDurably(join(this.dir, fileOf(name)), JSON.stringify(d));
     this.byName.set(name, d);
     return d;
   }
@@ -92,13 +87,8 @@ export class DashboardService {
         this.byName.delete(name);
       }
     } finally {
-      this.syncDir();
+      // An unlink is durable once the directory entry is.
+      fsyncDir(this.dir);
     }
-  }
-
-  /** A rename or unlink is durable once the directory entry is. */
-  private syncDir(): void {
-    const fd = openSync(this.dir, 'r');
-    try { fsyncSync(fd); } finally { closeSync(fd); }
   }
 }

@@ -8,7 +8,8 @@
  * (compileJsParsed: the same generated predicate without its own parse) and JSON `metricValue`/dimension
  * selectors are resolved on it too, instead of one `JSON.parse` per filter and per extracted value.
  */
-import { existsSync, readFileSync, writeFileSync, renameSync, openSync, fsyncSync, closeSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, mkdirSync } from 'node:fs';
+import { replaceFileDurably } from '../store/durable-file.js';
 import { join } from 'node:path';
 import { compileJs, extract, parse, parseSelector, type FilterPattern, type SelectorStep } from '../query/patterns/filter-pattern.js';
 import { compileJsParsed, type ParsedMatcher } from '../query/patterns/compile-js.js';
@@ -79,12 +80,7 @@ export class MetricFilterStore {
   deleteGroup(group: string): void { this.plans.delete(group); if (this.byGroup.delete(group)) this.save(); }
 
   private save(): void {
-    const tmp = this.path + '.tmp';
-    writeFileSync(tmp, JSON.stringify(this.list()));
-    const fd = openSync(tmp, 'r');
-    fsyncSync(fd);
-    closeSync(fd);
-    renameSync(tmp, this.path);
+    replaceFileDurably(this.path, JSON.stringify(this.list()));
   }
 
   matcher(pattern: string): { p: FilterPattern; match: (m: string) => boolean } {

@@ -24,7 +24,8 @@
  *    hourly rollups older than 455 days.
  * Queries answer each period from the finest tier that still holds it (see `aggregate`).
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { replaceFileDurably } from '../store/durable-file.js';
 import { join } from 'node:path';
 import type { Engine } from '../store/engine.js';
 import { rows } from '../store/engine.js';
@@ -262,13 +263,7 @@ export class MetricStore {
   }
 
   private writeState(): void {
-    const p = join(this.dir, 'state.json');
-    writeFileSync(p + '.tmp', JSON.stringify(this.state));
-    const fd = openSync(p + '.tmp', 'r');
-    try { fsyncSync(fd); } finally { closeSync(fd); }
-    renameSync(p + '.tmp', p);
-    const dfd = openSync(this.dir, 'r');
-    try { fsyncSync(dfd); } finally { closeSync(dfd); }
+    replaceFileDurably(join(this.dir, 'state.json'), JSON.stringify(this.state));
   }
 
   // ---------------------------------------------------------------- catalog

@@ -11,7 +11,7 @@
  */
 import { closeSync, existsSync, fsyncSync, ftruncateSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { replaceFileDurably, writeAll } from './durable-file.js';
+import { replaceFileDurably, writeAll } from '../store/durable-file.js';
 import type { Attempt, Delivery, DeliveryStatus } from './model.js';
 
 type Line =

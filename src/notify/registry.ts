@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { replaceFileDurably } from './durable-file.js';
+import { replaceFileDurably } from '../store/durable-file.js';
 import type { Subscription, Topic } from './model.js';
 
 interface Snapshot { topics: Topic[]; subscriptions: Subscription[]; retired?: Subscription[] }

@@ -8,7 +8,7 @@
 import { createHash, createPrivateKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { replaceFileDurably } from './durable-file.js';
+import { replaceFileDurably } from '../store/durable-file.js';
 
 // ---------------------------------------------------------------- minimal DER
 

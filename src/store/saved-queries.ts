@@ -1,5 +1,6 @@
 /** Saved Logs Insights queries (PutQueryDefinition), kept in one JSON file written atomically. */
-import { existsSync, readFileSync, writeFileSync, renameSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { replaceFileDurably } from './durable-file.js';
 import { join } from 'node:path';
 
 export interface QueryDefinition {
@@ -27,11 +28,6 @@ export class SavedQueries {
   delete(id: string): boolean { const had = this.defs.delete(id); if (had) this.save(); return had; }
 
   private save(): void {
-    const tmp = this.path + '.tmp';
-    writeFileSync(tmp, JSON.stringify(this.list(), null, 1));
-    const fd = openSync(tmp, 'r');
-    fsyncSync(fd);
-    closeSync(fd);
-    renameSync(tmp, this.path);
+    replaceFileDurably(this.path, JSON.stringify(this.list(), null, 1));
   }
 }

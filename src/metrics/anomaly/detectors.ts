@@ -7,7 +7,8 @@
  * name, dimensions (order-free) and statistic; a metric math detector by its queries (labels
  * aside). Putting a detector with the same identity replaces its configuration.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { replaceFileDurably } from '../../store/durable-file.js';
 import { join } from 'node:path';
 import { canonicalDimensions, type Dimension } from '../model.js';
 import type { ExprQuery, StatQuery } from '../metric-data.js';
@@ -112,12 +113,6 @@ export class DetectorStore {
   touch(): void { this.save(); }
 
   private save(): void {
-    const tmp = this.path + '.tmp';
-    writeFileSync(tmp, JSON.stringify([...this.byKey.values()]));
-    const fd = openSync(tmp, 'r');
-    try { fsyncSync(fd); } finally { closeSync(fd); }
-    renameSync(tmp, this.path);
-    const dfd = openSync(this.dir, 'r');
-    try { fsyncSync(dfd); } finally { closeSync(dfd); }
+    replaceFileDurably(this.path, JSON.stringify([...this.byKey.values()]));
   }
 }

@@ -1,7 +1,9 @@
 /**
  * Whole-file replacement that survives kill -9 and power loss: write a temp file, fsync it, rename it
  * over the target, fsync the directory (so the rename itself is durable). Readers see the old or the
- * new content, never a mix. Used for the registry, the outbox snapshot and the signing key.
+ * new content, never a mix. Every whole-file state (metadata snapshots aside, which keep their journal) goes
+ * through it: notification registry, outbox snapshot and signing key, saved queries, metric filters, metric
+ * store state, anomaly detectors, dashboards.
  */
 import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
