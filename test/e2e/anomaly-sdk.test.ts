@@ -30,6 +30,7 @@ import {
   type PutAnomalyDetectorCommandInput,
 } from '@aws-sdk/client-cloudwatch';
 import { spawnServer, startTestServer, tempDir, TEST_KEY, type TestServer } from '../helpers/server.js';
+import { rejectsWith } from '../helpers/sdk-errors.js';
 import { score, syntheticSeries } from '../../src/metrics/anomaly/synthetic.js';
 import { AnomalyDetectorService } from '../../src/metrics/anomaly/service.js';
 import { parseExpression } from '../../src/metrics/math/parser.js';
@@ -54,19 +55,7 @@ const ns = () => `AnomalySdk/${++n}/${Date.now()}`;
 /** The current 5-minute boundary. */
 const now5 = () => Math.floor(Date.now() / (P * 1000)) * P * 1000;
 
-async function rejects<T extends Error>(p: Promise<unknown>, cls: new (...a: never[]) => T, code: string, message: RegExp, status = 400): Promise<void> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof cls, `expected ${cls.name}, got ${(e as Error).name}: ${(e as Error).message}`);
-    const err = e as T & { Code?: string; $metadata: { httpStatusCode?: number } };
-    assert.equal(err.Code, code, 'the awsQuery code from x-amzn-query-error');
-    assert.match(err.message, message);
-    assert.equal(err.$metadata.httpStatusCode, status);
-    return;
-  }
-  assert.fail('expected an error');
-}
+const rejects = rejectsWith;
 
 async function putValues(namespace: string, metricName: string, dims: Array<{ Name: string; Value: string }>, ts: number[], vs: ArrayLike<number>): Promise<void> {
   const data: MetricDatum[] = ts.map((t, i) => ({ MetricName: metricName, Dimensions: dims, Timestamp: new Date(t), Value: vs[i] }));

@@ -22,6 +22,7 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import { rmSync } from 'node:fs';
 import { spawnServer, startTestServer, tempDir, TEST_KEY, type TestServer } from '../helpers/server.js';
+import { rejectsWith } from '../helpers/sdk-errors.js';
 
 const MIN = 60_000;
 let srv: TestServer;
@@ -48,20 +49,7 @@ const ago = (minutesAgo: number) => new Date(Math.floor(Date.now() / MIN) * MIN 
 let n = 0;
 const ns = () => `SdkTest/${++n}/${Date.now()}`;
 
-async function rejects<T extends Error>(p: Promise<unknown>, cls: new (...a: never[]) => T, code: string, message: RegExp, status = 400): Promise<void> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof cls, `expected ${cls.name}, got ${(e as Error).name}: ${(e as Error).message}`);
-    const err = e as T & { Code?: string; $metadata: { httpStatusCode?: number } };
-    assert.equal(err.name, cls.name);
-    assert.equal(err.Code, code, 'the awsQuery code from x-amzn-query-error');
-    assert.match(err.message, message);
-    assert.equal(err.$metadata.httpStatusCode, status);
-    return;
-  }
-  assert.fail('expected an error');
-}
+const rejects = rejectsWith;
 
 describe('CloudWatch metrics with @aws-sdk/client-cloudwatch', () => {
   it('speaks AWS JSON 1.0 with awsQuery compatibility', async () => {
