@@ -91,8 +91,11 @@ export function reparseByMessageFormat(events: ParsedEvent[]): Map<SourceFormat 
  * instead of parsing messages); undefined for the generic table or a format without such columns.
  */
 export function exactTextFields(table: string | undefined): Record<string, string> | undefined {
-  const f = table ? SOURCE_FORMATS.find((x) => x.table === table) : undefined;
-  const cols = f?.columns.filter((c) => c.exactText && !c.derived) ?? [];
-  if (!cols.length) return undefined;
-  return Object.fromEntries(cols.map((c) => [c.field, c.name]));
+  return table ? EXACT_TEXT_FIELDS.get(table) : undefined;
 }
+
+/** Built once: every query asks for each of its groups (and SOURCE for every group). */
+const EXACT_TEXT_FIELDS = new Map<string, Readonly<Record<string, string>>>(SOURCE_FORMATS.flatMap((f) => {
+  const cols = f.columns.filter((c) => c.exactText && !c.derived);
+  return cols.length ? [[f.table, Object.freeze(Object.fromEntries(cols.map((c) => [c.field, c.name])))] as const] : [];
+}));
