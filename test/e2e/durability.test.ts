@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
 import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { spawnServer, tempDir, TEST_KEY } from '../helpers/server.js';
+import { spawnServer, tempDir, TEST_KEY, type ServerProcess } from '../helpers/server.js';
 
 function client(url: string): CloudWatchLogsClient {
   return new CloudWatchLogsClient({ endpoint: url, region: 'us-east-1', credentials: TEST_KEY, maxAttempts: 1 });
@@ -22,6 +22,14 @@ async function countAll(c: CloudWatchLogsClient, group: string): Promise<Map<str
     nextToken = r.nextToken;
   } while (nextToken);
   return seen;
+}
+
+/** kill -9 of the server and its engine, without warning; then the writers finish (their requests fail). */
+async function killEverything(srv: ServerProcess, writers: Promise<unknown>[]): Promise<void> {
+  process.kill(srv.child.pid!, 'SIGKILL');
+  if (srv.enginePid) { try { process.kill(srv.enginePid, 'SIGKILL'); } catch { /* already gone with its parent */ } }
+  await Promise.all(writers);
+  await new Promise((r) => setTimeout(r, 200));
 }
 
 test('acknowledged batches survive kill -9 of server and engine; retries are not duplicated', { timeout: 180_000 }, async () => {
@@ -55,10 +63,7 @@ test('acknowledged batches survive kill -9 of server and engine; retries are not
   // Let load build up, then kill every Trailwatch process without warning.
   while (acked.length < 40) await new Promise((r) => setTimeout(r, 20));
   killed = true;
-  process.kill(srv.child.pid!, 'SIGKILL');
-  if (srv.enginePid) { try { process.kill(srv.enginePid, 'SIGKILL'); } catch { /* already gone with its parent */ } }
-  await Promise.all(writers);
-  await new Promise((r) => setTimeout(r, 200));
+  await killEverything(srv, writers);
 
   srv = await spawnServer(dataDir);
   c = client(srv.url);
@@ -148,10 +153,7 @@ test('native ingest: acknowledged bodies survive kill -9 of server and engine; a
   });
   while (acked.length < 15) await new Promise((r) => setTimeout(r, 20));
   killed = true;
-  process.kill(srv.child.pid!, 'SIGKILL');
-  if (srv.enginePid) { try { process.kill(srv.enginePid, 'SIGKILL'); } catch { /* already gone with its parent */ } }
-  await Promise.all(writers);
-  await new Promise((r) => setTimeout(r, 200));
+  await killEverything(srv, writers);
 
   srv = await spawnServer(dataDir);
   const c = client(srv.url);
